@@ -1,0 +1,155 @@
+# Arcade: every dependency this project needs is installed from here (PyPI, npm, Maven Central,
+# the Go module proxy, Debian), into project-local caches where the tool allows it.
+# Two commands matter to users: `make demo` and `make test`. Both are idempotent.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+ROOT := $(abspath .)
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+CACHE := $(ROOT)/.cache
+STATE := $(ROOT)/.arcade
+ARCADE := $(ROOT)/kernel-bridge/bin/arcade
+
+# Pinned external pieces.
+MINIO_MODULE := github.com/minio/minio
+MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
+MINIO_BIN := $(CACHE)/bin/minio
+ARC_JARS := $(CACHE)/arc/jars
+ARC_KERNEL_JAR := $(CACHE)/arc/kernel/arcade-arc-kernel.jar
+MVN := mvn -B -q -Dmaven.repo.local=$(CACHE)/m2
+
+# Playwright must never download a browser: the UI tests use Debian's Chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export ARCADE_MINIO_BIN := $(MINIO_BIN)
+
+DEMO_PORT ?= 8888
+DEMO_WORKSPACE := $(STATE)/workspace
+
+.PHONY: build venv npm bridge extension install chromium minio arc-jars kernel sample-data \
+        lint test test-unit test-integration test-ui demo stack-up stack-down bench clean distclean
+
+# ---------------------------------------------------------------- set-up
+
+$(VENV)/.installed: requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip==25.3
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+kernel-bridge/node_modules/.installed: kernel-bridge/package-lock.json
+	cd kernel-bridge && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+ui-tests/node_modules/.installed: ui-tests/package-lock.json
+	cd ui-tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+npm: node_modules/.installed kernel-bridge/node_modules/.installed ui-tests/node_modules/.installed
+
+# Debian's Chromium for the Galata UI tests (never a Playwright browser download).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium (for the UI tests)…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@/usr/bin/chromium --version
+
+# MinIO, built from the Go module proxy at a pinned version.
+$(MINIO_BIN):
+	@echo "Building MinIO $(MINIO_VERSION) with go install (first time only, a few minutes)…"
+	mkdir -p $(CACHE)/bin
+	GOBIN=$(CACHE)/bin GOFLAGS=-mod=mod go install $(MINIO_MODULE)@$(MINIO_VERSION)
+
+minio: $(MINIO_BIN)
+
+# Arc, Spark, Delta Lake and hadoop-aws from Maven Central, into the project-local cache.
+$(ARC_JARS)/.resolved: runtime/arc/pom.xml
+	@echo "Resolving the Arc runtime from Maven Central into $(ARC_JARS)…"
+	rm -rf $(ARC_JARS)
+	cd runtime/arc && $(MVN) dependency:copy-dependencies -DoutputDirectory=$(ARC_JARS) -DincludeScope=runtime
+	touch $@
+
+arc-jars: $(ARC_JARS)/.resolved
+
+# ---------------------------------------------------------------- build
+
+bridge: kernel-bridge/node_modules/.installed
+	cd kernel-bridge && npm run --silent build
+
+extension: node_modules/.installed bridge
+	npm run --silent build:prod
+
+# Installs the package the way users do (pip install), with the prebuilt extension and the bridge.
+install: venv extension
+	$(VENV)/bin/pip install --quiet --no-build-isolation .
+	$(VENV)/bin/jupyter labextension list 2>&1 | grep -q 'jupyterlab-arcade.*enabled.*OK'
+
+build: install
+
+sample-data: venv
+	$(PY) scripts/generate_sample_data.py $(DEMO_WORKSPACE)/data
+
+# ---------------------------------------------------------------- tests
+
+lint: npm bridge
+	cd kernel-bridge && npm run --silent lint
+	npm run --silent lint
+
+test-unit: npm bridge
+	cd kernel-bridge && npm run --silent test:unit
+	npm run --silent test
+
+test-integration: install minio kernel
+	cd kernel-bridge && npm run --silent test:integration
+	$(VENV)/bin/pytest -q tests
+
+test-ui: install chromium ui-tests/node_modules/.installed kernel
+	cd ui-tests && npm test
+
+test: lint test-unit test-integration test-ui
+
+# ---------------------------------------------------------------- demo
+
+stack-up: bridge minio
+	$(ARCADE) dev up --state $(STATE)
+
+stack-down:
+	@if [ -x $(ARCADE) ] && [ -f kernel-bridge/dist/arcade.cjs ]; then $(ARCADE) dev down --state $(STATE); fi
+
+demo: install kernel stack-up
+	@if [ ! -d $(DEMO_WORKSPACE)/.git ]; then \
+	  eval "$$($(ARCADE) dev env --state $(STATE))"; \
+	  git clone --quiet "$$ARCADE_GIT_REMOTE" $(DEMO_WORKSPACE); \
+	  echo "Cloned the sample workspace into $(DEMO_WORKSPACE)"; \
+	fi
+	$(MAKE) --no-print-directory sample-data
+	@eval "$$($(ARCADE) dev env --state $(STATE))"; \
+	export ETL_CONF_DATA=file://$(DEMO_WORKSPACE)/data ETL_CONF_META=file://$(DEMO_WORKSPACE)/meta \
+	       ETL_CONF_SQL=file://$(DEMO_WORKSPACE)/sql ETL_CONF_LAKE=file://$(STATE)/lake ETL_CONF_LOAD_DATE=2026-01-01; \
+	token=$$($(PY) -c 'import secrets; print(secrets.token_hex(24))'); \
+	echo; echo "JupyterLab with Arcade: http://127.0.0.1:$(DEMO_PORT)/lab?token=$$token"; echo; \
+	exec $(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(DEMO_PORT) \
+	  --ServerApp.port_retries=0 --IdentityProvider.token=$$token \
+	  --ServerApp.root_dir=$(DEMO_WORKSPACE)
+
+# ---------------------------------------------------------------- misc
+
+bench:
+	@echo "No benchmarks yet: the spine has none; see bench/README.md."
+
+clean: stack-down
+	rm -rf lib kernel-bridge/lib kernel-bridge/dist jupyterlab_arcade/labextension jupyterlab_arcade/bridge \
+	       tsconfig.tsbuildinfo ui-tests/test-results ui-tests/playwright-report
+
+distclean: clean
+	rm -rf node_modules kernel-bridge/node_modules ui-tests/node_modules $(VENV) $(CACHE) $(STATE)
