@@ -1,0 +1,15 @@
+/**
+ * fastify's inject pulls in the ESM-only `cookie` package, which Jest's
+ * module loader cannot require on Node 20, so it is transformed too.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  displayName: 'integration',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/integration'],
+  testTimeout: 180000,
+  transform: {
+    '^.+\\.[jt]s$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }]
+  },
+  transformIgnorePatterns: ['/node_modules/(?!cookie/)']
+};

@@ -1,0 +1,154 @@
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { ArcadeError } from './errors';
+import { Secret } from './secret';
+
+/**
+ * Settings of the bridge, read from the environment once at start.
+ *
+ * AWS credentials are deliberately absent: the AWS SDK reads them itself from
+ * AWS_* variables, AWS_SHARED_CREDENTIALS_FILE/AWS_PROFILE or the web
+ * identity token, so they never pass through our objects. The only secrets
+ * held here are wrapped in `Secret`.
+ */
+export interface Settings {
+  workspace: string;
+  s3: {
+    endpoint: string | null;
+    region: string;
+    artifactBucket: string;
+    lakeBucket: string;
+  };
+  git: {
+    /** The remote as configured; may carry a token, never expose it. */
+    remote: Secret | null;
+    /** The remote without user info, safe to show. */
+    displayRemote: string | null;
+  };
+  environments: string[];
+  /** Where AWS credentials would come from, without the credentials. */
+  awsCredentialSource: 'environment' | 'profile' | 'web-identity' | 'none';
+  kernelspecDirs: string[];
+  /** Token required by `serve --port` (dev mode); null when unset. */
+  devToken: Secret | null;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const DEFAULTS = {
+  region: 'us-east-1',
+  artifactBucket: 'arcade-artifacts',
+  lakeBucket: 'arcade-lake',
+  environments: ['dev', 'test', 'prod']
+} as const;
+
+function nonEmpty(value: string | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? null : trimmed;
+}
+
+function parseList(value: string | undefined, separator: string): string[] {
+  return (value ?? '')
+    .split(separator)
+    .map(item => item.trim())
+    .filter(item => item !== '');
+}
+
+function parseUrl(name: string, value: string): URL {
+  try {
+    return new URL(value);
+  } catch (cause) {
+    throw new ArcadeError('config', `${name} is not a valid URL: ${value}`, {
+      hint: `set ${name} to an http(s) URL such as http://127.0.0.1:9010`,
+      cause
+    });
+  }
+}
+
+/** The URL with user name and password removed. */
+export function withoutUserInfo(url: URL): string {
+  const copy = new URL(url.href);
+  copy.username = '';
+  copy.password = '';
+  return copy.href;
+}
+
+function awsCredentialSource(env: Env): Settings['awsCredentialSource'] {
+  if (nonEmpty(env.AWS_ACCESS_KEY_ID) !== null) {
+    return 'environment';
+  }
+  if (nonEmpty(env.AWS_WEB_IDENTITY_TOKEN_FILE) !== null) {
+    return 'web-identity';
+  }
+  if (
+    nonEmpty(env.AWS_PROFILE) !== null ||
+    nonEmpty(env.AWS_SHARED_CREDENTIALS_FILE) !== null
+  ) {
+    return 'profile';
+  }
+  return 'none';
+}
+
+/** Jupyter data paths searched for the `arc` kernelspec, in Jupyter's order. */
+export function kernelspecDirs(env: Env, home: string): string[] {
+  const override = parseList(env.ARCADE_KERNELSPEC_DIRS, ':');
+  if (override.length > 0) {
+    return override;
+  }
+  const dirs = parseList(env.JUPYTER_PATH, ':').map(entry =>
+    path.join(entry, 'kernels')
+  );
+  const dataDir = nonEmpty(env.JUPYTER_DATA_DIR);
+  dirs.push(
+    path.join(
+      dataDir ?? path.join(home, '.local', 'share', 'jupyter'),
+      'kernels'
+    )
+  );
+  const venv = nonEmpty(env.VIRTUAL_ENV);
+  if (venv !== null) {
+    dirs.push(path.join(venv, 'share', 'jupyter', 'kernels'));
+  }
+  dirs.push('/usr/local/share/jupyter/kernels', '/usr/share/jupyter/kernels');
+  return [...new Set(dirs)];
+}
+
+/** Reads settings from an environment; pure apart from its arguments. */
+export function loadSettings(
+  env: Env,
+  cwd: string = process.cwd(),
+  home: string = homedir()
+): Settings {
+  const endpointValue = nonEmpty(env.ARCADE_S3_ENDPOINT);
+  const endpoint =
+    endpointValue === null
+      ? null
+      : withoutUserInfo(parseUrl('ARCADE_S3_ENDPOINT', endpointValue)).replace(
+          /\/$/,
+          ''
+        );
+  const remoteValue = nonEmpty(env.ARCADE_GIT_REMOTE);
+  const remoteUrl =
+    remoteValue === null ? null : parseUrl('ARCADE_GIT_REMOTE', remoteValue);
+  const environments = parseList(env.ARCADE_ENVIRONMENTS, ',');
+  const devToken = nonEmpty(env.ARCADE_DEV_TOKEN);
+  return {
+    workspace: path.resolve(cwd, nonEmpty(env.ARCADE_WORKSPACE) ?? '.'),
+    s3: {
+      endpoint,
+      region: nonEmpty(env.ARCADE_S3_REGION) ?? DEFAULTS.region,
+      artifactBucket:
+        nonEmpty(env.ARCADE_ARTIFACT_BUCKET) ?? DEFAULTS.artifactBucket,
+      lakeBucket: nonEmpty(env.ARCADE_LAKE_BUCKET) ?? DEFAULTS.lakeBucket
+    },
+    git: {
+      remote: remoteValue === null ? null : new Secret(remoteValue),
+      displayRemote: remoteUrl === null ? null : withoutUserInfo(remoteUrl)
+    },
+    environments:
+      environments.length > 0 ? environments : [...DEFAULTS.environments],
+    awsCredentialSource: awsCredentialSource(env),
+    kernelspecDirs: kernelspecDirs(env, home),
+    devToken: devToken === null ? null : new Secret(devToken)
+  };
+}

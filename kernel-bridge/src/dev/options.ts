@@ -1,0 +1,61 @@
+import type { Env } from '../config';
+import { ArcadeError } from '../errors';
+
+export const HOST = '127.0.0.1';
+export const DEFAULT_S3_PORT = 9010;
+export const DEFAULT_GIT_PORT = 9020;
+export const DEFAULT_STATE_DIR = '.arcade';
+export const AWS_PROFILE_NAME = 'arcade-local';
+
+export interface DevFlags {
+  state?: string;
+  s3Port?: string;
+  gitPort?: string;
+}
+
+export interface DevOptions {
+  stateDir: string;
+  s3Port: number;
+  gitPort: number;
+}
+
+export function parsePort(value: string, source: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || port < 1 || port > 65535) {
+    throw new ArcadeError(
+      'usage',
+      `${source} must be a port number, got "${value}"`,
+      {
+        hint: 'use an integer between 1 and 65535'
+      }
+    );
+  }
+  return port;
+}
+
+/** Flags win over environment variables, which win over defaults. */
+export function devOptions(flags: DevFlags, env: Env): DevOptions {
+  const s3Port =
+    flags.s3Port !== undefined
+      ? parsePort(flags.s3Port, '--s3-port')
+      : env.ARCADE_S3_PORT !== undefined && env.ARCADE_S3_PORT !== ''
+        ? parsePort(env.ARCADE_S3_PORT, 'ARCADE_S3_PORT')
+        : DEFAULT_S3_PORT;
+  const gitPort =
+    flags.gitPort !== undefined
+      ? parsePort(flags.gitPort, '--git-port')
+      : env.ARCADE_GIT_PORT !== undefined && env.ARCADE_GIT_PORT !== ''
+        ? parsePort(env.ARCADE_GIT_PORT, 'ARCADE_GIT_PORT')
+        : DEFAULT_GIT_PORT;
+  if (s3Port === gitPort) {
+    throw new ArcadeError('usage', `the S3 and git ports are both ${s3Port}`, {
+      hint: 'give --s3-port and --git-port different values'
+    });
+  }
+  const stateDir =
+    flags.state ??
+    (env.ARCADE_STATE_DIR !== undefined && env.ARCADE_STATE_DIR !== ''
+      ? env.ARCADE_STATE_DIR
+      : DEFAULT_STATE_DIR);
+  return { stateDir, s3Port, gitPort };
+}

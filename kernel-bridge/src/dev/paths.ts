@@ -1,0 +1,40 @@
+import path from 'node:path';
+
+/** Where the dev stack keeps everything, all under one state directory. */
+export interface StatePaths {
+  root: string;
+  s3Data: string;
+  s3Credentials: string;
+  awsCredentials: string;
+  gitRoot: string;
+  workspaceRepo: string;
+  logs: string;
+  minioLog: string;
+  gitLog: string;
+  run: string;
+  minioPid: string;
+  gitPid: string;
+  stackFile: string;
+}
+
+export function statePaths(stateDir: string): StatePaths {
+  const root = path.resolve(stateDir);
+  const logs = path.join(root, 'logs');
+  const run = path.join(root, 'run');
+  const gitRoot = path.join(root, 'git');
+  return {
+    root,
+    s3Data: path.join(root, 's3', 'data'),
+    s3Credentials: path.join(root, 's3', 'credentials'),
+    awsCredentials: path.join(root, 'aws-credentials'),
+    gitRoot,
+    workspaceRepo: path.join(gitRoot, 'workspace.git'),
+    logs,
+    minioLog: path.join(logs, 'minio.log'),
+    gitLog: path.join(logs, 'git.log'),
+    run,
+    minioPid: path.join(run, 'minio.pid'),
+    gitPid: path.join(run, 'git.pid'),
+    stackFile: path.join(root, 'stack.json')
+  };
+}

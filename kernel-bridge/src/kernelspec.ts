@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ArcKernelStatus } from './api';
+
+export const ARC_KERNEL_NAME = 'arc';
+
+function displayNameOf(json: unknown): string | null {
+  if (typeof json !== 'object' || json === null) {
+    return null;
+  }
+  const value = (json as Record<string, unknown>).display_name;
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * Looks for `<dir>/arc/kernel.json` in each kernelspec directory, first match
+ * wins as in Jupyter. A kernel.json that is not valid JSON does not count.
+ */
+export async function findArcKernel(dirs: string[]): Promise<ArcKernelStatus> {
+  for (const dir of dirs) {
+    const file = path.join(dir, ARC_KERNEL_NAME, 'kernel.json');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return {
+        installed: true,
+        name: ARC_KERNEL_NAME,
+        displayName: displayNameOf(parsed) ?? ARC_KERNEL_NAME
+      };
+    } catch {
+      continue;
+    }
+  }
+  return { installed: false, name: ARC_KERNEL_NAME, displayName: null };
+}

@@ -1,0 +1,141 @@
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest
+} from 'fastify';
+import type { Settings } from '../config';
+import type { Secret } from '../secret';
+import { ArcadeError } from '../errors';
+import { registerRoutes } from './routes';
+import { passesDevToken, passesXsrf, XSRF_HEADER } from './security';
+
+/** Largest request body the bridge accepts. */
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface ServerOptions {
+  /** Dev mode (`serve --port`): require `Authorization: token …`. */
+  requireDevToken: boolean;
+  /** Where unexpected errors are reported; never sent to the client. */
+  reportError?: (error: unknown) => void;
+}
+
+function sendError(reply: FastifyReply, error: ArcadeError): FastifyReply {
+  return reply
+    .code(error.httpStatus)
+    .type('application/json; charset=utf-8')
+    .send(error.toResponse());
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Maps fastify's own client errors; anything else is a 500. */
+function fromFastifyError(error: FastifyError): ArcadeError {
+  if (error instanceof ArcadeError) {
+    return error;
+  }
+  const status = error.statusCode ?? 500;
+  if (status === 413) {
+    return new ArcadeError(
+      'payload_too_large',
+      `request body is larger than ${BODY_LIMIT} bytes`
+    );
+  }
+  if (status === 404) {
+    return new ArcadeError('not_found', error.message);
+  }
+  if (status >= 400 && status < 500) {
+    return new ArcadeError('bad_request', error.message);
+  }
+  return new ArcadeError('internal', 'internal error in the Arcade bridge', {
+    cause: error
+  });
+}
+
+/**
+ * Checks every request before routing, in order: dev token (dev mode only),
+ * declared body size, then XSRF for state-changing methods.
+ */
+function rejectionFor(
+  request: FastifyRequest,
+  options: ServerOptions,
+  devToken: Secret | null
+): ArcadeError | null {
+  if (
+    options.requireDevToken &&
+    devToken !== null &&
+    !passesDevToken(request.headers.authorization, devToken)
+  ) {
+    return new ArcadeError('unauthorized', 'missing or wrong dev token', {
+      hint: 'send "Authorization: token <ARCADE_DEV_TOKEN>"'
+    });
+  }
+  const length = Number(request.headers['content-length'] ?? '0');
+  if (Number.isFinite(length) && length > BODY_LIMIT) {
+    return new ArcadeError(
+      'payload_too_large',
+      `request body is larger than ${BODY_LIMIT} bytes`
+    );
+  }
+  if (
+    !passesXsrf(
+      request.method,
+      headerValue(request.headers[XSRF_HEADER]),
+      request.headers.cookie
+    )
+  ) {
+    return new ArcadeError(
+      'xsrf',
+      'missing or wrong X-XSRFToken header for this request',
+      { hint: 'send the _xsrf cookie value in the X-XSRFToken header' }
+    );
+  }
+  return null;
+}
+
+/** Builds the bridge's HTTP app; the caller decides where it listens. */
+export function createServer(
+  settings: Settings,
+  options: ServerOptions = { requireDevToken: false }
+): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  const devToken = settings.devToken;
+  if (options.requireDevToken && devToken === null) {
+    throw new ArcadeError('config', 'dev mode needs ARCADE_DEV_TOKEN', {
+      hint: 'set ARCADE_DEV_TOKEN to a random string and send it as "Authorization: token <value>"'
+    });
+  }
+
+  app.addHook('onRequest', (request, _reply, done) => {
+    const rejection = rejectionFor(request, options, devToken);
+    if (rejection === null) {
+      done();
+    } else {
+      done(rejection);
+    }
+  });
+
+  registerRoutes(app, settings);
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      new ArcadeError(
+        'not_found',
+        `no route for ${request.method} ${request.url.split('?')[0] ?? ''}`
+      )
+    )
+  );
+
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const arcadeError = fromFastifyError(error);
+    if (arcadeError.code === 'internal') {
+      options.reportError?.(error);
+    }
+    return sendError(reply, arcadeError);
+  });
+
+  return app;
+}

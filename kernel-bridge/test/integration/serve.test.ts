@@ -1,0 +1,190 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ErrorResponse, HealthResponse } from '../../src/api';
+import { arcade, BIN, freePort } from './helpers';
+
+interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+function httpRequest(
+  target: { socketPath: string } | { port: number },
+  method: string,
+  urlPath: string,
+  headers: Record<string, string> = {}
+): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        ...('socketPath' in target
+          ? { socketPath: target.socketPath }
+          : { host: '127.0.0.1', port: target.port }),
+        method,
+        path: urlPath,
+        headers
+      },
+      res => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      }
+    );
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+/** Starts `arcade serve …` and waits for its "listening" line. */
+function startServe(
+  args: string[],
+  env: NodeJS.ProcessEnv
+): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('listening on')) {
+        resolve(child);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', code => {
+      reject(new Error(`arcade serve exited with ${String(code)}: ${stderr}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise(resolve => {
+    if (child.exitCode !== null) {
+      resolve(child.exitCode);
+      return;
+    }
+    child.removeAllListeners('exit');
+    child.once('exit', code => {
+      resolve(code);
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+let tmp: string;
+let kernels: string;
+
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(tmpdir(), 'arcade-serve-'));
+  kernels = path.join(tmp, 'kernels');
+  mkdirSync(path.join(kernels, 'arc'), { recursive: true });
+  writeFileSync(
+    path.join(kernels, 'arc', 'kernel.json'),
+    JSON.stringify({ display_name: 'Arc', argv: ['java'], language: 'arc' })
+  );
+});
+
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+it('bin/arcade --version prints the package version', async () => {
+  const pkg = JSON.parse(
+    readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')
+  ) as { version: string };
+  const result = await arcade(['--version']);
+  expect(result.code).toBe(0);
+  expect(result.stdout.trim()).toBe(pkg.version);
+});
+
+describe('arcade serve --socket', () => {
+  it('serves the API on a unix socket only the user can open', async () => {
+    const socketPath = path.join(tmp, 'run', 'arcade.sock');
+    const child = await startServe(['--socket', socketPath], {
+      ...process.env,
+      ARCADE_KERNELSPEC_DIRS: kernels,
+      ARCADE_S3_ENDPOINT: 'http://127.0.0.1:9010',
+      AWS_SECRET_ACCESS_KEY: 'doNotLeakThisValue'
+    });
+    try {
+      const socketStat = statSync(socketPath);
+      expect(socketStat.isSocket()).toBe(true);
+      expect(socketStat.mode & 0o777).toBe(0o600);
+      expect(statSync(path.dirname(socketPath)).mode & 0o777).toBe(0o700);
+
+      const health = await httpRequest({ socketPath }, 'GET', '/api/health');
+      expect(health.status).toBe(200);
+      const body = JSON.parse(health.body) as HealthResponse;
+      expect(body.status).toBe('ok');
+      expect(body.arcKernel).toEqual({
+        installed: true,
+        name: 'arc',
+        displayName: 'Arc'
+      });
+      expect(body.backends.s3).toEqual({
+        configured: true,
+        endpoint: 'http://127.0.0.1:9010'
+      });
+
+      const config = await httpRequest({ socketPath }, 'GET', '/api/config');
+      expect(config.status).toBe(200);
+      expect(config.body).not.toContain('doNotLeakThisValue');
+
+      const post = await httpRequest({ socketPath }, 'POST', '/api/health');
+      expect(post.status).toBe(403);
+      expect((JSON.parse(post.body) as ErrorResponse).error.code).toBe('xsrf');
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+    expect(existsSync(socketPath)).toBe(false);
+  });
+
+  it('replaces a stale socket file left by a crashed bridge', async () => {
+    const socketPath = path.join(tmp, 'stale.sock');
+    writeFileSync(socketPath, '');
+    const child = await startServe(['--socket', socketPath], process.env);
+    try {
+      const health = await httpRequest({ socketPath }, 'GET', '/api/health');
+      expect(health.status).toBe(200);
+    } finally {
+      await stop(child);
+    }
+  });
+});
+
+describe('arcade serve --port (dev mode)', () => {
+  it('listens on 127.0.0.1 and requires the dev token', async () => {
+    const port = await freePort();
+    const child = await startServe(['--port', String(port)], {
+      ...process.env,
+      ARCADE_DEV_TOKEN: 'integration-token'
+    });
+    try {
+      const denied = await httpRequest({ port }, 'GET', '/api/health');
+      expect(denied.status).toBe(401);
+      const allowed = await httpRequest({ port }, 'GET', '/api/health', {
+        authorization: 'token integration-token'
+      });
+      expect(allowed.status).toBe(200);
+    } finally {
+      await stop(child);
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import { devOptions } from '../../src/dev/options';
+import { devEnvironment, shellQuote } from '../../src/dev/stack';
+import { ArcadeError } from '../../src/errors';
+
+describe('devOptions', () => {
+  it('defaults to .arcade, S3 on 9010 and git on 9020', () => {
+    expect(devOptions({}, {})).toEqual({
+      stateDir: '.arcade',
+      s3Port: 9010,
+      gitPort: 9020
+    });
+  });
+
+  it('takes flags over environment variables', () => {
+    const env = {
+      ARCADE_STATE_DIR: '/env/state',
+      ARCADE_S3_PORT: '9100',
+      ARCADE_GIT_PORT: '9200'
+    };
+    expect(devOptions({}, env)).toEqual({
+      stateDir: '/env/state',
+      s3Port: 9100,
+      gitPort: 9200
+    });
+    expect(
+      devOptions({ state: 'flag', s3Port: '9300', gitPort: '9400' }, env)
+    ).toEqual({ stateDir: 'flag', s3Port: 9300, gitPort: 9400 });
+  });
+
+  it('rejects bad ports as usage errors naming the flag', () => {
+    for (const [flags, env, name] of [
+      [{ s3Port: 'abc' }, {}, '--s3-port'],
+      [{ gitPort: '70000' }, {}, '--git-port'],
+      [{}, { ARCADE_S3_PORT: '-1' }, 'ARCADE_S3_PORT']
+    ] as const) {
+      let caught: unknown;
+      try {
+        devOptions(flags, env);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ArcadeError);
+      expect((caught as ArcadeError).exitCode).toBe(2);
+      expect((caught as ArcadeError).message).toContain(name);
+    }
+  });
+
+  it('rejects the same port for S3 and git', () => {
+    expect(() => devOptions({ s3Port: '9000', gitPort: '9000' }, {})).toThrow(
+      /both 9000/
+    );
+  });
+});
+
+describe('dev env', () => {
+  it('lists the variables that point tools at the stack', () => {
+    expect(devEnvironment('/s', 9010, 9020)).toEqual([
+      ['ARCADE_STATE_DIR', '/s'],
+      ['ARCADE_S3_ENDPOINT', 'http://127.0.0.1:9010'],
+      ['ARCADE_S3_REGION', 'us-east-1'],
+      ['ARCADE_ARTIFACT_BUCKET', 'arcade-artifacts'],
+      ['ARCADE_LAKE_BUCKET', 'arcade-lake'],
+      ['AWS_SHARED_CREDENTIALS_FILE', '/s/aws-credentials'],
+      ['AWS_PROFILE', 'arcade-local'],
+      ['ARCADE_GIT_REMOTE', 'http://127.0.0.1:9020/workspace.git']
+    ]);
+  });
+
+  it('quotes values for the shell only when needed', () => {
+    expect(shellQuote('/plain/path-1.2')).toBe('/plain/path-1.2');
+    expect(shellQuote("/with space/it's")).toBe("'/with space/it'\\''s'");
+  });
+});
