@@ -81,6 +81,16 @@ $(ARC_JARS)/.resolved: runtime/arc/pom.xml
 
 arc-jars: $(ARC_JARS)/.resolved
 
+# The Arc kernel (runtime/arc-kernel, on the real Arc library) and its kernelspec `arc` in the venv.
+ARC_KERNEL_SOURCES := $(shell find runtime/arc-kernel/src -type f) runtime/arc-kernel/pom.xml
+$(ARC_KERNEL_JAR): $(ARC_JARS)/.resolved $(ARC_KERNEL_SOURCES)
+	@echo "Building the Arc kernel…"
+	cd runtime/arc-kernel && $(MVN) package
+	touch $@
+
+kernel: venv $(ARC_KERNEL_JAR)
+	$(PY) scripts/install_arc_kernel.py
+
 # ---------------------------------------------------------------- build
 
 bridge: kernel-bridge/node_modules/.installed

@@ -1,0 +1,346 @@
+package dev.arcade.kernel
+
+import java.util.ServiceLoader
+import java.util.concurrent.{Executors, ThreadFactory}
+
+import scala.collection.JavaConverters._
+import scala.concurrent.duration.Duration
+import scala.concurrent.{Await, ExecutionContext, Future}
+import scala.util.Try
+
+import com.typesafe.config.{Config, ConfigFactory}
+import io.github.spencerpark.jupyter.kernel.display.DisplayData
+import io.github.spencerpark.jupyter.kernel.{BaseKernel, LanguageInfo}
+import org.apache.commons.lang3.exception.ExceptionUtils
+import org.apache.spark.sql.{DataFrame, SparkSession}
+import org.apache.spark.storage.StorageLevel
+
+import ai.tripl.arc.ARC
+import ai.tripl.arc.api.API.ARCContext
+import ai.tripl.arc.config.{ArcPipeline, ConfigUtils}
+import ai.tripl.arc.plugins.{DynamicConfigurationPlugin, LifecyclePlugin, PipelineStagePlugin, UDFPlugin}
+import ai.tripl.arc.util.{DetailException, SerializableConfiguration}
+import ai.tripl.arc.util.log.LoggerFactory
+
+object ArcKernel {
+  /** view name injected into `%sql` (etc.) cells that have no outputView, dropped after the cell ran */
+  val PlaceholderView = "arcadePlaceholderOutputView"
+
+  /** magics whose cell is an Arc stage, handed to Arc's own ConfigUtils.parseIPYNBCells */
+  val StageMagics = Set("%arc", "%sql", "%sqlvalidate", "%log", "%configexecute", "%metadatafilter", "%metadatavalidate")
+
+  /** stage magics that produce a view: without outputView a placeholder is injected (like arc-jupyter) */
+  val ViewMagics = Set("%sql", "%configexecute", "%metadatafilter")
+
+  val KernelMagics = Set("%conf", "%env", "%version", "%help")
+
+  def version: String = Option(getClass.getPackage).flatMap(p => Option(p.getImplementationVersion)).getOrElse("0.1.0")
+
+  private def jarVersion(className: String): String =
+    Try {
+      val cls = Class.forName(className)
+      Option(cls.getPackage.getImplementationVersion).getOrElse {
+        val loc = cls.getProtectionDomain.getCodeSource.getLocation.getPath
+        """-(\d+\.\d+\.\d+[^/]*)\.jar$""".r.findFirstMatchIn(loc).map(_.group(1)).getOrElse("unknown")
+      }
+    }.getOrElse("not on classpath")
+
+  def versions: Seq[(String, String)] = Seq(
+    "Arcade Arc kernel" -> version,
+    "Arc" -> Try(ai.tripl.arc.util.Utils.getFrameworkVersion).getOrElse("unknown"),
+    "Spark" -> org.apache.spark.SPARK_VERSION,
+    "Delta Lake" -> jarVersion("io.delta.tables.DeltaTable"),
+    "Hadoop" -> Try(org.apache.hadoop.util.VersionInfo.getVersion).getOrElse("unknown"),
+    "Scala" -> scala.util.Properties.versionNumberString,
+    "Java" -> System.getProperty("java.runtime.version")
+  )
+
+  /** `k=v` tokens of a magic line, with Arc's own splitting rules; surrounding double quotes are removed. */
+  def parseArgs(line: String): Map[String, String] =
+    ConfigUtils.parseArgs(line).toMap.map { case (k, v) => k.trim -> v.trim.stripPrefix("\"").stripSuffix("\"") }
+}
+
+final class ArcKernel extends BaseKernel {
+  import ArcKernel._
+
+  // Spark/Arc write their logs to the JVM's stdout/stderr, which Jupyter keeps in the kernel log, not in cells.
+  setShouldReplaceStdStreams(false)
+
+  private val logger = LoggerFactory.getLogger("arcade-arc-kernel")
+
+  // display options (%conf)
+  @volatile private var numRows: Int = Try(sys.env("CONF_NUM_ROWS").toInt).getOrElse(20)
+  @volatile private var truncate: Int = Try(sys.env("CONF_TRUNCATE").toInt).getOrElse(50)
+
+  // cell state below is only touched by the (single) shell thread executing cells
+  // values set by %env, used by Arc for ${KEY} substitution (same as --KEY=value in a batch run)
+  private var envArgs: Map[String, String] = Map.empty
+
+  // state carried between cells (like arc-jupyter)
+  private var userData: collection.mutable.Map[String, Object] = collection.mutable.Map.empty
+  private var resolutionConfig: Config = ConfigFactory.load()
+
+  /** Arc's plugins, found with ServiceLoader once (same lookup as Arc's batch runner). */
+  private final case class Plugins(
+    pipelineStage: List[PipelineStagePlugin],
+    udf: List[UDFPlugin],
+    dynamicConfig: List[DynamicConfigurationPlugin],
+    lifecycle: List[LifecyclePlugin]
+  )
+
+  private def loadPlugins(): Plugins = {
+    val loader = ai.tripl.arc.util.Utils.getContextOrSparkClassLoader
+    Plugins(
+      ServiceLoader.load(classOf[PipelineStagePlugin], loader).iterator().asScala.toList,
+      ServiceLoader.load(classOf[UDFPlugin], loader).iterator().asScala.toList,
+      ServiceLoader.load(classOf[DynamicConfigurationPlugin], loader).iterator().asScala.toList,
+      ServiceLoader.load(classOf[LifecyclePlugin], loader).iterator().asScala.toList
+    )
+  }
+
+  // NB: no lazy vals / synchronized on `this` in the start-up path: BaseKernel holds the kernel's monitor
+  // while a cell executes, and cells wait for the start-up thread.
+  private val sparkExecutor = ExecutionContext.fromExecutorService(Executors.newSingleThreadExecutor(new ThreadFactory {
+    override def newThread(r: Runnable): Thread = { val t = new Thread(r, "arcade-spark-start"); t.setDaemon(true); t }
+  }))
+
+  /** The SparkSession is started in the background as soon as the kernel starts; cells wait for it. */
+  private val sparkFuture: Future[(SparkSession, Plugins)] = Future(startSpark())(sparkExecutor)
+
+  private def startSpark(): (SparkSession, Plugins) = {
+    val t0 = System.currentTimeMillis()
+    val plugins = loadPlugins()
+    val builder = SparkSession.builder().appName("arcade-arc-kernel")
+    if (!sys.props.contains("spark.master")) builder.master("local[2]")
+    def setIfAbsent(k: String, v: String): Unit = if (!sys.props.contains(k)) builder.config(k, v)
+    builder.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+    builder.config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+    setIfAbsent("spark.ui.enabled", "false")
+    setIfAbsent("spark.ui.showConsoleProgress", "false")
+    val spark = builder.getOrCreate()
+    // same default as Arc's batch runner
+    if (Option(spark.sparkContext.hadoopConfiguration.get("fs.s3a.aws.credentials.provider")).isEmpty) {
+      spark.sparkContext.hadoopConfiguration.set("fs.s3a.aws.credentials.provider", ai.tripl.arc.util.CloudUtils.defaultAWSProvidersOverride)
+    }
+    ai.tripl.arc.udf.UDF.registerUDFs()(spark, logger, newContext(spark, plugins, Map.empty, collection.mutable.Map.empty, ConfigFactory.load()))
+    spark.sql("SELECT TRUE").collect()
+    logger.info()
+      .field("event", "arcadeKernelSparkStarted")
+      .field("sparkVersion", spark.version)
+      .field("arcVersion", ai.tripl.arc.util.Utils.getFrameworkVersion)
+      .field("master", spark.sparkContext.master)
+      .field("duration", java.lang.Long.valueOf(System.currentTimeMillis() - t0))
+      .log()
+    (spark, plugins)
+  }
+
+  private def started: (SparkSession, Plugins) =
+    try Await.result(sparkFuture, Duration.Inf)
+    catch {
+      case e: Throwable => throw new ArcKernelError(s"Spark failed to start: ${messages(e).mkString(": ")}. Restart the kernel; see the kernel log.", e)
+    }
+
+  private def sparkIfStarted: Option[SparkSession] = sparkFuture.value.flatMap(_.toOption).map(_._1)
+
+  private def newContext(
+    session: SparkSession,
+    plugins: Plugins,
+    envArgs: Map[String, String],
+    userData: collection.mutable.Map[String, Object],
+    resolutionConfig: Config
+  ): ARCContext = ARCContext(
+    jobId = None,
+    jobName = None,
+    environment = sys.env.get("ETL_CONF_ENV"),
+    configUri = None,
+    isStreaming = false,
+    // interactive: run every stage whatever its `environments` (like arc-jupyter)
+    ignoreEnvironments = true,
+    storageLevel = StorageLevel.MEMORY_AND_DISK_SER,
+    // re-running a cell must be able to replace its view
+    immutableViews = false,
+    ipynb = true,
+    inlineSQL = true,
+    inlineSchema = true,
+    dropUnsupported = false,
+    commandLineArguments = envArgs,
+    dynamicConfigurationPlugins = plugins.dynamicConfig,
+    lifecyclePlugins = plugins.lifecycle,
+    activeLifecyclePlugins = Nil,
+    pipelineStagePlugins = plugins.pipelineStage,
+    udfPlugins = plugins.udf,
+    userData = userData,
+    serializableConfiguration = new SerializableConfiguration(session.sparkContext.hadoopConfiguration),
+    resolutionConfig = resolutionConfig,
+    completionEnvironments = List("dev", "test", "prod")
+  )
+
+  // ---------------------------------------------------------------------------------------------
+  // Jupyter entry points
+
+  override def getLanguageInfo: LanguageInfo =
+    // what Arc notebooks declare in metadata.language_info
+    new LanguageInfo("arc", Try(ai.tripl.arc.util.Utils.getFrameworkVersion).getOrElse("3.7.0"), "javascript", ".json", "javascript", "javascript", "arcexport")
+
+  override def getBanner: String =
+    s"Arcade Arc kernel ${ArcKernel.version} (Arc ${Try(ai.tripl.arc.util.Utils.getFrameworkVersion).getOrElse("?")}, Spark ${org.apache.spark.SPARK_VERSION})"
+
+  override def isComplete(code: String): String = BaseKernel.IS_COMPLETE_YES
+
+  override def interrupt(): Unit = sparkIfStarted.foreach(s => Try(s.sparkContext.cancelAllJobs()))
+
+  override def onShutdown(isRestarting: Boolean): Unit = {
+    sparkIfStarted.foreach(s => Try(s.stop()))
+  }
+
+  override def formatError(e: Exception): java.util.List[String] = {
+    val name = e.getClass.getSimpleName
+    val lines = e match {
+      case _: ArcKernelException => s"$name: ${e.getMessage}".split("\n").toList
+      case _ =>
+        (s"$name: ${Option(e.getMessage).getOrElse("")}".split("\n").toList
+          ++ e.getStackTrace.take(15).map(f => s"    at $f"))
+    }
+    // first line in red, the rest plain (readable on light and dark themes)
+    val esc = 27.toChar.toString
+    (lines.take(1).map(l => esc + "[0;31m" + l + esc + "[0m") ++ lines.drop(1)).asJava
+  }
+
+  override def eval(code: String): DisplayData = {
+    val cell = code.trim
+    if (cell.isEmpty) return null
+    try {
+      val firstLine = cell.linesIterator.next().trim
+      val magic = if (firstLine.startsWith("%")) firstLine.split("\\s+", 2)(0).toLowerCase else ""
+      magic match {
+        case "" => runStages(cell, magic, firstLine)
+        case m if StageMagics.contains(m) => runStages(cell, magic, firstLine)
+        case "%conf" => conf(cell)
+        case "%env" => env(cell)
+        case "%version" => text(versions.map { case (k, v) => s"$k: $v" }.mkString("\n"))
+        case "%help" => text(help)
+        case other =>
+          throw new ArcMagicError(s"Unknown magic '$other'. Supported: ${(StageMagics ++ KernelMagics).toList.sorted.mkString(", ")} (or a plain HOCON stage).")
+      }
+    } catch {
+      case e: ArcKernelException => throw e
+      case e: Throwable => throw new ArcKernelError(messages(e).mkString(": "), e)
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private val help =
+    """Arcade Arc kernel: each cell is one Arc stage, exactly as in a batch run of the notebook.
+      |  { "type": "...", ... }     a plain HOCON Arc stage (or several, comma-separated)
+      |  %arc                       same, explicit
+      |  %sql [name=.. outputView=.. environments=.. sqlParams=k=v,.. persist=.. numRows=..]   SQLTransform
+      |  %sqlvalidate ...           SQLValidate
+      |  %log / %configexecute / %metadatafilter / %metadatavalidate   the matching Arc stages
+      |  %conf numRows=N truncate=N display options
+      |  %env KEY=VALUE ...         values for ${KEY} substitution
+      |  %version                   Arc / Spark / Delta versions
+      |Stages run regardless of their `environments` (they still apply to batch runs).""".stripMargin
+
+  private def text(s: String): DisplayData = new DisplayData(s)
+
+  private def messages(e: Throwable): List[String] = {
+    val ms = ExceptionUtils.getThrowableList(e).asScala.toList.flatMap(t => Option(t.getMessage).map(_.trim)).filter(_.nonEmpty)
+    // drop messages already contained in the previous one (Spark/Arc often wrap the same text)
+    val deduped = ms.foldLeft(List.empty[String]) { (acc, m) => if (acc.exists(_.contains(m))) acc else acc :+ m }
+    if (deduped.isEmpty) List(e.getClass.getName) else deduped
+  }
+
+  /** Arc's config errors, naming the stage; line numbers are dropped (they point into generated HOCON for magics). */
+  private def configErrorMessage(errors: List[ai.tripl.arc.config.Error.Error]): String = {
+    import ai.tripl.arc.config.Error.{ConfigError, StageError}
+    def one(e: ConfigError): String = s"${e.path}: ${e.message.trim}"
+    errors.map {
+      case StageError(_, stage, _, errs) => (s"Stage '$stage' is invalid:" +: errs.map(e => "  - " + one(e)).distinct).mkString("\n")
+      case e: ConfigError => one(e)
+    }.mkString("\n")
+  }
+
+  private def conf(cell: String): DisplayData = {
+    val args = parseArgs(cell.linesIterator.mkString(" "))
+    val unknown = args.keySet -- Set("numRows", "truncate")
+    if (unknown.nonEmpty) throw new ArcMagicError(s"Unknown %conf option(s): ${unknown.toList.sorted.mkString(", ")}. Supported: numRows, truncate.")
+    def int(k: String): Option[Int] = args.get(k).map { v =>
+      Try(v.toInt).toOption.filter(_ >= 0).getOrElse(throw new ArcMagicError(s"%conf $k must be a non-negative integer, got '$v'."))
+    }
+    int("numRows").foreach(numRows = _)
+    int("truncate").foreach(truncate = _)
+    text(s"Display options:\nnumRows: $numRows\ntruncate: $truncate")
+  }
+
+  private def env(cell: String): DisplayData = {
+    val args = parseArgs(cell.linesIterator.mkString(" "))
+    envArgs = envArgs ++ args
+    text(if (envArgs.isEmpty) "No values set." else envArgs.toList.sortBy(_._1).map { case (k, v) => s"$k: $v" }.mkString("\n"))
+  }
+
+  private def runStages(cell: String, magic: String, firstLine: String): DisplayData = {
+    val magicArgs = if (magic.nonEmpty) parseArgs(firstLine) else Map.empty[String, String]
+    val cellNumRows = magicArgs.get("numRows").flatMap(v => Try(v.toInt).toOption).getOrElse(numRows)
+    val cellTruncate = magicArgs.get("truncate").flatMap(v => Try(v.toInt).toOption).getOrElse(truncate)
+
+    val usesPlaceholder = ViewMagics.contains(magic) && !magicArgs.contains("outputView")
+    val source =
+      if (usesPlaceholder) {
+        val lines = cell.split("\n", -1)
+        (s"${lines.head} outputView=$PlaceholderView" +: lines.tail).mkString("\n")
+      } else cell
+
+    // the exact rules a batch run uses to turn a notebook cell into a stage
+    val (_, _, stages) = ConfigUtils.parseIPYNBCells(List(source))
+    if (stages.trim.isEmpty) throw new ArcConfigError("No stage found in the cell.")
+    val config = s"""{"stages": [$stages]}"""
+
+    val (session, plugins) = started
+    val ctx0 = newContext(session, plugins, envArgs, userData, resolutionConfig)
+    val (pipeline, ctx) = (try ArcPipeline.parseConfig(Left(config), ctx0)(session, logger) catch {
+      case e: Throwable => throw new ArcConfigError(messages(e).mkString(": "))
+    }) match {
+      case Left(errors) => throw new ArcConfigError(configErrorMessage(errors))
+      case Right(parsed) => parsed
+    }
+    if (pipeline.stages.isEmpty) throw new ArcConfigError("No stage found in the cell.")
+
+    try {
+      val result: Option[DataFrame] =
+        try ARC.run(pipeline)(session, logger, ctx)
+        catch {
+          case e: Exception with DetailException =>
+            val detail = e.detail
+            val name = detail.get("name").map(_.toString).getOrElse("?")
+            val tpe = detail.get("type").map(_.toString).getOrElse("stage")
+            throw new ArcStageError(s"Stage '$name' ($tpe) failed: ${messages(e).mkString(": ")}", e)
+          case e: Throwable =>
+            val st = pipeline.stages.lastOption
+            val label = st.map(s => s"Stage '${s.name}' (${s.getClass.getSimpleName})").getOrElse("Stage")
+            throw new ArcStageError(s"$label failed: ${messages(e).mkString(": ")}", e)
+        }
+      // keep resolution values / user data for the following cells (like arc-jupyter)
+      userData = ctx.userData
+      resolutionConfig = ctx.resolutionConfig
+      result match {
+        case Some(df) if df.columns.isEmpty => text("Success. No result.")
+        case Some(df) if df.isStreaming => text("Success. (Streaming DataFrame: not displayed.)")
+        case Some(df) =>
+          val r =
+            try HtmlTable.render(df, cellNumRows, cellTruncate)
+            catch {
+              case e: Throwable =>
+                val label = pipeline.stages.lastOption.map(s => s"Stage '${s.name}'").getOrElse("Stage")
+                throw new ArcStageError(s"$label failed while computing its result: ${messages(e).mkString(": ")}", e)
+            }
+          val out = new DisplayData(r.text)
+          out.putHTML(r.html)
+          out
+        case None => text("Success. No result.")
+      }
+    } finally {
+      if (usesPlaceholder) Try(session.catalog.dropTempView(PlaceholderView))
+    }
+  }
+}
