@@ -24,12 +24,14 @@ MVN := mvn -B -q -Dmaven.repo.local=$(CACHE)/m2
 # Playwright must never download a browser: the UI tests use Debian's Chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export ARCADE_MINIO_BIN := $(MINIO_BIN)
+# `jupyter labextension build` and the tests use the project's venv.
+export PATH := $(VENV)/bin:$(PATH)
 
 DEMO_PORT ?= 8888
 DEMO_WORKSPACE := $(STATE)/workspace
 
 .PHONY: build venv npm bridge extension install chromium minio arc-jars kernel sample-data \
-        lint test test-unit test-integration test-ui demo stack-up stack-down bench clean distclean
+        lint test test-unit test-integration test-ui screenshot demo stack-up stack-down bench clean distclean
 
 # ---------------------------------------------------------------- set-up
 
@@ -96,7 +98,7 @@ kernel: venv $(ARC_KERNEL_JAR)
 bridge: kernel-bridge/node_modules/.installed
 	cd kernel-bridge && npm run --silent build
 
-extension: node_modules/.installed bridge
+extension: venv node_modules/.installed bridge
 	npm run --silent build:prod
 
 # Installs the package the way users do (pip install), with the prebuilt extension and the bridge.
@@ -111,6 +113,7 @@ sample-data: venv
 
 # ---------------------------------------------------------------- tests
 
+# The root lint also type-checks ui-tests, so every npm tree must be installed.
 lint: npm bridge
 	cd kernel-bridge && npm run --silent lint
 	npm run --silent lint
@@ -124,7 +127,10 @@ test-integration: install minio kernel
 	$(VENV)/bin/pytest -q tests
 
 test-ui: install chromium ui-tests/node_modules/.installed kernel
-	cd ui-tests && npm test
+	cd ui-tests && CI=1 npm test
+
+screenshot: install chromium ui-tests/node_modules/.installed
+	cd ui-tests && npm run screenshot
 
 test: lint test-unit test-integration test-ui
 

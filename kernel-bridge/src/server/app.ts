@@ -108,7 +108,9 @@ export function createServer(
     });
   }
 
-  app.addHook('onRequest', (request, _reply, done) => {
+  // Checked once the body has been read: refusing earlier makes Node close the socket while
+  // jupyter-server-proxy is still sending the body, and the proxy turns that broken pipe into a 500.
+  app.addHook('preValidation', (request, _reply, done) => {
     const rejection = rejectionFor(request, options, devToken);
     if (rejection === null) {
       done();

@@ -1,0 +1,114 @@
+import { ServerConnection } from '@jupyterlab/services';
+import { ArcadeRequestError, requestArcade } from '../request';
+import { fetchHealth } from '../status/health';
+import { makeHealth } from './fixtures';
+
+interface IAnswer {
+  status: number;
+  body: string;
+  statusText?: string;
+}
+
+/**
+ * Server settings whose fetch records the URL and answers with `answer`.
+ */
+function settingsAnswering(answer: IAnswer | Error) {
+  const urls: string[] = [];
+  const fetchImpl = (input: RequestInfo | URL): Promise<Response> => {
+    urls.push(input instanceof Request ? input.url : String(input));
+    if (answer instanceof Error) {
+      return Promise.reject(answer);
+    }
+    return Promise.resolve(
+      new Response(answer.body, {
+        status: answer.status,
+        statusText: answer.statusText ?? '',
+        headers: { 'Content-Type': 'application/json' }
+      })
+    );
+  };
+  const settings = ServerConnection.makeSettings({
+    baseUrl: 'http://localhost:8888/user/jo/',
+    fetch: fetchImpl
+  });
+  return { settings, urls };
+}
+
+async function failure(promise: Promise<unknown>): Promise<ArcadeRequestError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ArcadeRequestError) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('expected the request to fail');
+}
+
+describe('requestArcade', () => {
+  it('calls the bridge under <baseUrl>arcade/ and returns its JSON', async () => {
+    const { settings, urls } = settingsAnswering({
+      status: 200,
+      body: JSON.stringify(makeHealth())
+    });
+    await expect(fetchHealth(settings)).resolves.toEqual(makeHealth());
+    expect(urls.map(url => url.split('?')[0])).toEqual([
+      'http://localhost:8888/user/jo/arcade/api/health'
+    ]);
+  });
+
+  it('turns a proxy error page into an HTTP error without a bridge code', async () => {
+    const { settings } = settingsAnswering({
+      status: 503,
+      statusText: 'Service Unavailable',
+      body: '<html>could not start arcade in time</html>'
+    });
+    const error = await failure(requestArcade('api/health', settings));
+    expect(error.kind).toBe('http');
+    expect(error.status).toBe(503);
+    expect(error.code).toBeNull();
+    expect(error.message).toBe('Service Unavailable');
+  });
+
+  it('keeps the code and message of a bridge error body', async () => {
+    const { settings } = settingsAnswering({
+      status: 403,
+      body: JSON.stringify({
+        error: { code: 'xsrf', message: 'X-XSRFToken header missing' }
+      })
+    });
+    const error = await failure(
+      requestArcade('api/publish', settings, { method: 'POST' })
+    );
+    expect(error.kind).toBe('http');
+    expect(error.status).toBe(403);
+    expect(error.code).toBe('xsrf');
+    expect(error.message).toBe('X-XSRFToken header missing');
+  });
+
+  it('reports a network failure as such', async () => {
+    const { settings } = settingsAnswering(new TypeError('Failed to fetch'));
+    const error = await failure(requestArcade('api/health', settings));
+    expect(error.kind).toBe('network');
+    expect(error.status).toBeNull();
+  });
+
+  it('rejects a success answer that is not JSON', async () => {
+    const { settings } = settingsAnswering({
+      status: 200,
+      body: '<html>login</html>'
+    });
+    const error = await failure(requestArcade('api/health', settings));
+    expect(error.kind).toBe('invalid-response');
+  });
+
+  it('rejects health JSON of the wrong shape', async () => {
+    const { settings } = settingsAnswering({
+      status: 200,
+      body: JSON.stringify({ status: 'ok' })
+    });
+    const error = await failure(fetchHealth(settings));
+    expect(error.kind).toBe('invalid-response');
+  });
+});
