@@ -27,7 +27,7 @@ test.describe('the Arc kernel', () => {
     await expect(panel.locator('.jp-CodeCell').first()).toContainText(
       'outputView=hello'
     );
-    await expect(page.locator('.jp-KernelStatus')).toContainText('Arc', {
+    await expect(panel.locator('.jp-KernelName')).toHaveText('Arc', {
       timeout: 60_000
     });
 

@@ -117,6 +117,11 @@ final class ArcKernel extends BaseKernel {
     builder.config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
     setIfAbsent("spark.ui.enabled", "false")
     setIfAbsent("spark.ui.showConsoleProgress", "false")
+    // Spark would otherwise create spark-warehouse/ in the notebook's folder, cluttering the user's workspace.
+    setIfAbsent(
+      "spark.sql.warehouse.dir",
+      sys.env.getOrElse("ARCADE_SPARK_WAREHOUSE", new java.io.File(sys.props("java.io.tmpdir"), "arcade-spark-warehouse").getPath)
+    )
     val spark = builder.getOrCreate()
     // same default as Arc's batch runner
     if (Option(spark.sparkContext.hadoopConfiguration.get("fs.s3a.aws.credentials.provider")).isEmpty) {
