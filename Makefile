@@ -151,7 +151,8 @@ demo: install kernel stack-up
 	$(MAKE) --no-print-directory sample-data
 	@eval "$$($(ARCADE) dev env --state $(STATE))"; \
 	export ETL_CONF_DATA=file://$(DEMO_WORKSPACE)/data ETL_CONF_META=file://$(DEMO_WORKSPACE)/meta \
-	       ETL_CONF_SQL=file://$(DEMO_WORKSPACE)/sql ETL_CONF_LAKE=file://$(STATE)/lake ETL_CONF_LOAD_DATE=2026-01-01; \
+	       ETL_CONF_SQL=file://$(DEMO_WORKSPACE)/sql ETL_CONF_LAKE=file://$(STATE)/lake ETL_CONF_LOAD_DATE=2026-01-01 \
+	       ARCADE_SPARK_WAREHOUSE=$(STATE)/spark-warehouse; \
 	token=$$($(PY) -c 'import secrets; print(secrets.token_hex(24))'); \
 	echo; echo "JupyterLab with Arcade: http://127.0.0.1:$(DEMO_PORT)/lab?token=$$token"; echo; \
 	exec $(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(DEMO_PORT) \

@@ -5,7 +5,10 @@ Writes <venv>/share/jupyter/kernels/arc/kernel.json. The kernel is Arcade's own 
 (runtime/arc-kernel) running the real Arc 3.7.0 library on Spark in local mode; it exists because
 ai.tripl:arc-jupyter is not published on Maven Central.
 
-Usage: python scripts/install_arc_kernel.py [--venv PATH] [--jars DIR] [--kernel-jar FILE] [--java JAVA]
+Usage: python scripts/install_arc_kernel.py [--venv PATH] [--jars DIR] [--plugins DIR] [--kernel-jar FILE] [--java JAVA]
+
+Arc pipeline-stage plugin jars in --plugins (default .cache/arc/plugins, e.g. Arcade's Delta Lake stages from
+runtime/arc-delta-plugin) go on the classpath after the runtime jars; Arc finds them with ServiceLoader.
 
 The JVM heap comes from ARC_KERNEL_XMX (default 2g) at *install* time: Jupyter does not expand
 environment variables in argv, so re-run this script with a different ARC_KERNEL_XMX to change it.
@@ -54,15 +57,19 @@ def find_java(explicit: str | None) -> str:
     return os.path.realpath(found)
 
 
-def build_spec(java: str, jars_dir: Path, kernel_jar: Path, xmx: str) -> dict:
+def build_spec(java: str, jars_dir: Path, kernel_jar: Path, xmx: str, plugins_dir: Path | None = None) -> dict:
+    classpath = [str(kernel_jar), f"{jars_dir}/*"]
+    if plugins_dir is not None:
+        classpath.append(f"{plugins_dir}/*")
     argv = [java, f"-Xmx{xmx}"]
     argv += [f"--add-opens={p}=ALL-UNNAMED" for p in ADD_OPENS]
     argv += [
         "-Dspark.master=local[2]",
         "-Djava.net.preferIPv4Stack=true",
         "-cp",
-        # the kernel jar first: it carries the (relocated) Jupyter protocol library
-        f"{kernel_jar}{os.pathsep}{jars_dir}/*",
+        # the kernel jar first: it carries the (relocated) Jupyter protocol library;
+        # then the Arc runtime, then Arc plugins (found by ServiceLoader)
+        os.pathsep.join(classpath),
         MAIN_CLASS,
         "--connection-file={connection_file}",
     ]
@@ -86,6 +93,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--venv", default=os.environ.get("ARCADE_VENV", str(ROOT / ".venv")))
     ap.add_argument("--jars", default=str(ROOT / ".cache" / "arc" / "jars"))
+    ap.add_argument("--plugins", default=str(ROOT / ".cache" / "arc" / "plugins"))
     ap.add_argument("--kernel-jar", default=str(ROOT / ".cache" / "arc" / "kernel" / "arcade-arc-kernel.jar"))
     ap.add_argument("--java", default=None)
     args = ap.parse_args()
@@ -93,6 +101,7 @@ def main() -> int:
     venv = Path(args.venv).resolve()
     jars_dir = Path(args.jars).resolve()
     kernel_jar = Path(args.kernel_jar).resolve()
+    plugins_dir = Path(args.plugins).resolve()
     xmx = os.environ.get("ARC_KERNEL_XMX", "2g").strip() or "2g"
 
     if not venv.is_dir():
@@ -102,7 +111,10 @@ def main() -> int:
     if not kernel_jar.is_file():
         sys.exit(f"install_arc_kernel: {kernel_jar} is missing (build it: `make kernel`)")
 
-    spec = build_spec(find_java(args.java), jars_dir, kernel_jar, xmx)
+    if not any(plugins_dir.glob("*.jar")):
+        print(f"install_arc_kernel: note: no plugin jars in {plugins_dir} yet (DeltaLake* stages need "
+              "runtime/arc-delta-plugin built); they are picked up when the kernel starts", file=sys.stderr)
+    spec = build_spec(find_java(args.java), jars_dir, kernel_jar, xmx, plugins_dir)
     kernel_dir = venv / "share" / "jupyter" / "kernels" / KERNEL_NAME
     kernel_dir.mkdir(parents=True, exist_ok=True)
     target = kernel_dir / "kernel.json"
