@@ -19,6 +19,7 @@ MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
 MINIO_BIN := $(CACHE)/bin/minio
 ARC_JARS := $(CACHE)/arc/jars
 ARC_KERNEL_JAR := $(CACHE)/arc/kernel/arcade-arc-kernel.jar
+ARC_DELTA_JAR := $(CACHE)/arc/plugins/arcade-arc-delta.jar
 MVN := mvn -B -q -Dmaven.repo.local=$(CACHE)/m2
 
 # Playwright must never download a browser: the UI tests use Debian's Chromium.
@@ -90,7 +91,14 @@ $(ARC_KERNEL_JAR): $(ARC_JARS)/.resolved $(ARC_KERNEL_SOURCES)
 	cd runtime/arc-kernel && $(MVN) package
 	touch $@
 
-kernel: venv $(ARC_KERNEL_JAR)
+# Arc's Delta Lake stages (runtime/arc-delta-plugin: the upstream plugin is not on Maven Central).
+ARC_DELTA_SOURCES := $(shell find runtime/arc-delta-plugin/src -type f) runtime/arc-delta-plugin/pom.xml
+$(ARC_DELTA_JAR): $(ARC_JARS)/.resolved $(ARC_DELTA_SOURCES)
+	@echo "Building Arcade's Delta Lake stage plugin for Arc…"
+	cd runtime/arc-delta-plugin && $(MVN) package
+	touch $@
+
+kernel: venv $(ARC_KERNEL_JAR) $(ARC_DELTA_JAR)
 	$(PY) scripts/install_arc_kernel.py
 
 # ---------------------------------------------------------------- build
