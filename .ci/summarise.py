@@ -10,7 +10,7 @@ import sys
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 JEST = re.compile(r"^Tests:\s+(.*\d+ total)\s*$")
-PYTEST = re.compile(r"^=+ (.*\b(?:passed|failed|error|errors|skipped)\b.*) in [\d.]+s.*=+$")
+PYTEST = re.compile(r"^=* ?(\d+ (?:passed|failed|errors?|skipped)\b.*) in [\d.]+s\b.*$")
 PLAYWRIGHT = re.compile(r"^\s+(\d+) (passed|failed|flaky|skipped|did not run)\b(?: \(.*\))?\s*$")
 COUNT = re.compile(r"(\d+) (passed|failed|skipped|errors?|flaky)")
 

@@ -4,21 +4,40 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
-import { BRIDGE_START_TIMEOUT, openArcNotebook, statusItem } from './helpers';
+import { BRIDGE_START_TIMEOUT, statusItem } from './helpers';
+
+const QUICKSTART = '00_quickstart.ipynb';
+const SAMPLE = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'sample-workspace',
+  'notebooks',
+  QUICKSTART
+);
 
 test.use({ viewport: { width: 1280, height: 800 } });
+test.setTimeout(300_000);
 
-test('screenshot of JupyterLab with Arcade connected', async ({
+test('screenshot of JupyterLab with Arcade connected and an Arc cell run', async ({
   page,
   tmpPath
 }) => {
-  await openArcNotebook(page, tmpPath);
+  await page.contents.uploadFile(SAMPLE, `${tmpPath}/${QUICKSTART}`);
+  expect(await page.filebrowser.open(QUICKSTART)).toBe(true);
   const panel = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
-  await expect(panel.locator('.jp-Cell')).toHaveCount(3);
-  await expect(panel.locator('.jp-MarkdownCell')).toContainText('Daily orders');
+  await expect(panel.locator('.jp-KernelName')).toHaveText('Arc', {
+    timeout: 60_000
+  });
+  await page.notebook.selectCells(1);
+  await page.keyboard.press('Shift+Enter');
+  await expect(
+    panel.locator('.jp-CodeCell').first().locator('.jp-OutputArea-output table')
+  ).toBeVisible({ timeout: 180_000 });
   await expect(statusItem(page)).toHaveText('Arcade: connected', {
     timeout: BRIDGE_START_TIMEOUT
   });
+  await page.notebook.selectCells(0);
   await page.screenshot({
     path: path.resolve(__dirname, '..', '..', 'docs', 'screenshot.png')
   });
