@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from jupyter_core.paths import jupyter_path
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 # In a wheel the bundle sits in the package; in an editable install of a
 # source checkout it is still where the bridge build wrote it.
@@ -56,6 +58,8 @@ def setup_arcade() -> dict[str, Any]:
             "--socket",
             "{unix_socket}",
         ],
+        # The bridge cannot see Python's sys.prefix, so it is told where Jupyter looks for kernels.
+        "environment": {"ARCADE_KERNELSPEC_DIRS": os.pathsep.join(jupyter_path("kernels"))},
         "unix_socket": True,
         "timeout": 30,
         "absolute_url": False,

@@ -23,6 +23,7 @@ from pathlib import Path
 import psutil
 import pytest
 import requests
+from jupyter_client.kernelspec import KernelSpecManager
 
 JUPYTER = Path(sys.executable).with_name("jupyter")
 BASE_URL_PATH = "/user/arcade-test/"
@@ -141,6 +142,16 @@ def test_health_through_the_proxy(server: Server) -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?", health["version"])
     assert health["arcKernel"]["name"] == "arc"
     assert isinstance(health["backends"]["s3"]["configured"], bool)
+
+
+def test_health_sees_the_kernels_jupyter_sees(server: Server) -> None:
+    specs = KernelSpecManager().find_kernel_specs()
+    health = requests.get(
+        server.arcade("api/health"), headers=server.headers(), timeout=REQUEST_TIMEOUT
+    ).json()
+    assert health["arcKernel"]["installed"] is ("arc" in specs)
+    if "arc" in specs:
+        assert health["arcKernel"]["displayName"] == "Arc"
 
 
 def test_health_refused_without_login(server: Server) -> None:
