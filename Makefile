@@ -163,7 +163,8 @@ demo: install kernel stack-up
 	       ARCADE_SPARK_WAREHOUSE=$(STATE)/spark-warehouse; \
 	token=$$($(PY) -c 'import secrets; print(secrets.token_hex(24))'); \
 	echo; echo "JupyterLab with Arcade: http://127.0.0.1:$(DEMO_PORT)/lab?token=$$token"; echo; \
-	exec $(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(DEMO_PORT) \
+	root_flag=$$( [ "$$(id -u)" = 0 ] && echo --allow-root || true ); \
+	exec $(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(DEMO_PORT) $$root_flag \
 	  --ServerApp.port_retries=0 --IdentityProvider.token=$$token \
 	  --ServerApp.root_dir=$(DEMO_WORKSPACE)
 

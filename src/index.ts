@@ -1,9 +1,10 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { runsPlugin } from './runs/plugin';
 import { statusPlugin } from './status/plugin';
 
 export * from './tokens';
 export { ArcadeRequestError, requestArcade } from './request';
 
-const plugins: JupyterFrontEndPlugin<unknown>[] = [statusPlugin];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [statusPlugin, runsPlugin];
 
 export default plugins;

@@ -46,4 +46,5 @@ export const IArcadeStatusModel = new Token<IArcadeStatusModel>(
  */
 export namespace CommandIDs {
   export const checkConnection = 'arcade:check-connection';
+  export const runAsJob = 'arcade:run-as-job';
 }

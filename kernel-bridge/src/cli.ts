@@ -10,6 +10,8 @@ import type { Output } from './logger';
 import { runGitServer } from './dev/gitServe';
 import { parsePort } from './dev/options';
 import { devDown, devEnv, devUp, type StackContext } from './dev/stack';
+import { runCommand } from './runs/command';
+import { compileCommand } from './stages/commands';
 import { serve } from './serve';
 import { VERSION } from './version';
 
@@ -82,6 +84,9 @@ export function buildProgram(ctx: CliContext): Command {
     .action(async (flags: { socket?: string; port?: number }) => {
       await serve(flags, ctx.env, ctx.output);
     });
+
+  program.addCommand(runCommand(ctx));
+  program.addCommand(compileCommand(ctx));
 
   const dev = program
     .command('dev')

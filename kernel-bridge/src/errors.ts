@@ -18,7 +18,8 @@ const CODES: Record<ErrorCode, CodeInfo> = {
   timeout: { httpStatus: 504, exitCode: 1 },
   process_failed: { httpStatus: 500, exitCode: 1 },
   missing_dependency: { httpStatus: 500, exitCode: 1 },
-  internal: { httpStatus: 500, exitCode: 1 }
+  internal: { httpStatus: 500, exitCode: 1 },
+  invalid_notebook: { httpStatus: 422, exitCode: 2 }
 };
 
 /**
