@@ -170,8 +170,9 @@ demo: install kernel stack-up
 
 # ---------------------------------------------------------------- misc
 
-bench:
-	@echo "No benchmarks yet: the spine has none; see bench/README.md."
+# Compile speed against Arc's own lintOnly in the same run; JSON results in bench/results/.
+bench: bridge arc-jars $(ARC_DELTA_JAR)
+	cd kernel-bridge && npm run --silent bench
 
 clean: stack-down
 	rm -rf lib kernel-bridge/lib kernel-bridge/dist jupyterlab_arcade/labextension jupyterlab_arcade/bridge \

@@ -48,6 +48,15 @@ def node_executable() -> str:
     return found
 
 
+def workspace_dir() -> str:
+    """The folder JupyterLab shows: the running server's root_dir, else the current directory."""
+    from jupyter_server.serverapp import ServerApp
+
+    if ServerApp.initialized():
+        return str(Path(ServerApp.instance().root_dir).resolve())
+    return os.getcwd()
+
+
 def setup_arcade() -> dict[str, Any]:
     """Server-process settings for jupyter-server-proxy."""
     return {
@@ -59,7 +68,11 @@ def setup_arcade() -> dict[str, Any]:
             "{unix_socket}",
         ],
         # The bridge cannot see Python's sys.prefix, so it is told where Jupyter looks for kernels.
-        "environment": {"ARCADE_KERNELSPEC_DIRS": os.pathsep.join(jupyter_path("kernels"))},
+        # The bridge works on the folder JupyterLab shows, which need not be the server's cwd.
+        "environment": {
+            "ARCADE_KERNELSPEC_DIRS": os.pathsep.join(jupyter_path("kernels")),
+            "ARCADE_WORKSPACE": workspace_dir(),
+        },
         "unix_socket": True,
         "timeout": 30,
         "absolute_url": False,

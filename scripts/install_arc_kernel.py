@@ -84,6 +84,8 @@ def build_spec(java: str, jars_dir: Path, kernel_jar: Path, xmx: str, plugins_di
             "arcade": {
                 "kernel": "Arcade Arc kernel (Arc 3.7.0, Spark 3.3.4 local, Delta Lake 2.3.0)",
                 "source": "runtime/arc-kernel",
+                # Batch runs (`arcade run`, "Run as job") use the same Arc runtime as the kernel.
+                "arcClasspath": os.pathsep.join(classpath[1:]),
             }
         },
     }

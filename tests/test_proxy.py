@@ -40,6 +40,7 @@ class Server:
     token: str
     process: subprocess.Popen[bytes]
     log: Path
+    root_dir: Path
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"token {self.token}"}
@@ -65,7 +66,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         **os.environ,
         "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
-        "ARCADE_WORKSPACE": str(workspace),
         "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
         "JUPYTER_CONFIG_DIR": str(root / "config"),
     }
@@ -85,12 +85,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 # CI and dev containers run as root; the server refuses that by default.
                 *(["--allow-root"] if os.getuid() == 0 else []),
             ],
-            cwd=workspace,
+            # Started elsewhere than its root_dir, as `make demo` does.
+            cwd=root,
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
-    srv = Server(f"http://127.0.0.1:{port}{BASE_URL_PATH}", token, process, log)
+    srv = Server(f"http://127.0.0.1:{port}{BASE_URL_PATH}", token, process, log, workspace)
     try:
         _wait_until_ready(srv)
         yield srv
@@ -245,6 +246,7 @@ def test_config_carries_no_secret(server: Server) -> None:
     assert response.status_code == 200, response.text
     config = response.json()
     assert {"workspace", "s3", "git", "environments"} <= config.keys()
+    assert config["workspace"] == str(server.root_dir.resolve())
     # The bridge does have the credentials in its environment ...
     bridge_env = _bridge_processes(server)[0].environ()
     assert bridge_env["AWS_SECRET_ACCESS_KEY"] == FAKE_SECRET

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArcKernelStatus } from './api';
@@ -37,4 +38,29 @@ export async function findArcKernel(dirs: string[]): Promise<ArcKernelStatus> {
     }
   }
   return { installed: false, name: ARC_KERNEL_NAME, displayName: null };
+}
+
+/**
+ * The Arc runtime classpath the installed `arc` kernelspec records in
+ * `metadata.arcade.arcClasspath`, so batch runs use the kernel's own jars.
+ */
+export function arcClasspathFromKernelspec(dirs: string[]): string | null {
+  for (const dir of dirs) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(
+        readFileSync(path.join(dir, ARC_KERNEL_NAME, 'kernel.json'), 'utf8')
+      );
+    } catch {
+      continue;
+    }
+    const metadata = (parsed as { metadata?: { arcade?: unknown } } | null)
+      ?.metadata?.arcade;
+    const classpath =
+      typeof metadata === 'object' && metadata !== null
+        ? (metadata as Record<string, unknown>).arcClasspath
+        : undefined;
+    return typeof classpath === 'string' && classpath !== '' ? classpath : null;
+  }
+  return null;
 }

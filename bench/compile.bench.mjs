@@ -1,0 +1,195 @@
+// Compile benchmark: a generated 500-cell Arc notebook through Arcade's
+// compiler (in this Node process) and through Arc's own lintOnly (a JVM),
+// measured in the same run. Writes bench/results/compile.json.
+// Run with `npm run bench` in kernel-bridge (it builds lib/ first).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import compileModule from '../kernel-bridge/lib/stages/compile.js';
+
+const { compileNotebook } = compileModule;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..');
+const CELLS = 500;
+const ITERATIONS = Number(process.env.ARCADE_BENCH_ITERATIONS ?? 50);
+const ARC_RUNS = Number(process.env.ARCADE_BENCH_ARC_RUNS ?? 1);
+const MODULES = [
+  'java.lang',
+  'java.lang.invoke',
+  'java.lang.reflect',
+  'java.io',
+  'java.net',
+  'java.nio',
+  'java.util',
+  'java.util.concurrent',
+  'java.util.concurrent.atomic',
+  'sun.nio.ch',
+  'sun.nio.cs',
+  'sun.security.action',
+  'sun.util.calendar'
+];
+
+function cell(source) {
+  return {
+    cell_type: 'code',
+    execution_count: null,
+    metadata: {},
+    outputs: [],
+    source: source.split(/(?<=\n)/)
+  };
+}
+
+function generateNotebook() {
+  const cells = [];
+  for (let i = 0; i < CELLS; i++) {
+    switch (i % 5) {
+      case 0:
+        cells.push({
+          cell_type: 'markdown',
+          metadata: {},
+          source: [`## Step ${i}`]
+        });
+        break;
+      case 1:
+        cells.push(
+          cell(
+            `%sql name="step ${i}" outputView=view_${i} environments=dev,test persist=false sqlParams=day=\${RUN_DATE}\nSELECT ${i} AS id,\n  '\${day}' AS day,\n  CONCAT('a', 'b') AS ab`
+          )
+        );
+        break;
+      case 2:
+        cells.push(
+          cell(
+            `{\n  "type": "SQLTransform",\n  "name": "plain ${i}",\n  "environments": ["dev"],\n  "sql": """SELECT ${i} AS n""",\n  "outputView": "plain_${i}",\n  "description": "s3a://"\${LAKE}"/raw/${i}"\n}`
+          )
+        );
+        break;
+      case 3:
+        cells.push(
+          cell(
+            `%sqlvalidate name="check ${i}" environments=dev\nSELECT TRUE AS valid, TO_JSON(NAMED_STRUCT('i', ${i})) AS message`
+          )
+        );
+        break;
+      default:
+        cells.push(cell(`%log environments=dev\nSELECT '${i}' AS message`));
+    }
+  }
+  return JSON.stringify({
+    cells,
+    metadata: { kernelspec: { name: 'arc', display_name: 'Arc' } },
+    nbformat: 4,
+    nbformat_minor: 4
+  });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? sorted[mid]
+    : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function runArc(file) {
+  const jars = path.join(repo, '.cache/arc/jars');
+  if (!existsSync(jars)) {
+    return null;
+  }
+  const classpath = [path.join(jars, '*')];
+  const plugins = path.join(repo, '.cache/arc/plugins');
+  if (existsSync(plugins)) {
+    classpath.push(path.join(plugins, '*'));
+  }
+  const times = [];
+  for (let i = 0; i < ARC_RUNS; i++) {
+    const start = performance.now();
+    const result = spawnSync(
+      'java',
+      [
+        '-Xmx1g',
+        ...MODULES.map(m => `--add-opens=java.base/${m}=ALL-UNNAMED`),
+        '-Dspark.master=local[1]',
+        '-Dspark.ui.enabled=false',
+        '-cp',
+        classpath.join(':'),
+        'ai.tripl.arc.ARC',
+        `--etl.config.uri=file://${file}`,
+        '--etl.config.environment=dev',
+        '--etl.config.lintOnly=true',
+        '--RUN_DATE=2024-01-31',
+        '--LAKE=lake'
+      ],
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }
+    );
+    times.push(performance.now() - start);
+    if (result.status !== 0) {
+      throw new Error(
+        `Arc lintOnly failed (exit ${result.status}):\n${(result.stdout + result.stderr).slice(-2000)}`
+      );
+    }
+  }
+  return times;
+}
+
+const text = generateNotebook();
+const dir = mkdtempSync(path.join(os.tmpdir(), 'arcade-bench-'));
+const file = path.join(dir, 'bench-500.ipynb');
+writeFileSync(file, text);
+
+const vars = { RUN_DATE: '2024-01-31', LAKE: 'lake' };
+for (let i = 0; i < 5; i++) {
+  compileNotebook(text, { file, vars });
+}
+const compileTimes = [];
+let stages = 0;
+for (let i = 0; i < ITERATIONS; i++) {
+  const start = performance.now();
+  stages = compileNotebook(text, { file, vars }).stages.length;
+  compileTimes.push(performance.now() - start);
+}
+const arcTimes = runArc(file);
+const compileMedian = median(compileTimes);
+const arcMedian = arcTimes === null ? null : median(arcTimes);
+
+const results = {
+  benchmark: 'compile',
+  notebook: { cells: CELLS, bytes: Buffer.byteLength(text), stages },
+  arcade: {
+    what: 'compile (lint not yet implemented)',
+    iterations: ITERATIONS,
+    medianMs: compileMedian,
+    minMs: Math.min(...compileTimes),
+    maxMs: Math.max(...compileTimes),
+    budgetMs: 50,
+    withinBudget: compileMedian <= 50
+  },
+  arc:
+    arcMedian === null
+      ? null
+      : {
+          what: 'ai.tripl.arc.ARC --etl.config.lintOnly=true (JVM start included)',
+          runs: ARC_RUNS,
+          medianMs: arcMedian
+        },
+  ratio: arcMedian === null ? null : arcMedian / compileMedian,
+  machine: {
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryBytes: os.totalmem(),
+    node: process.version
+  },
+  date: new Date().toISOString()
+};
+mkdirSync(path.join(here, 'results'), { recursive: true });
+writeFileSync(
+  path.join(here, 'results/compile.json'),
+  `${JSON.stringify(results, null, 2)}\n`
+);
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+if (!results.arcade.withinBudget) {
+  process.exitCode = 1;
+}

@@ -1,0 +1,116 @@
+/**
+ * Request and response types of the stages slice (`arcade compile`,
+ * `POST /api/stages/compile`). Types only: the frontend imports them.
+ */
+
+/** A JSON value as the compiled job carries it. */
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export type JsonObject = Record<string, JsonValue>;
+
+/**
+ * The Arc job a notebook compiles to, exactly as Arc sees it after HOCON
+ * parsing. Substitutions without a supplied value stay explicit:
+ * `${LAKE}` is `{"$subst": "LAKE"}`, `${?LAKE}` is
+ * `{"$subst": "LAKE", "optional": true}`, and a concatenation with an
+ * unresolved part is `{"$concat": ["s3a://", {"$subst": "LAKE"}, "/raw"]}`.
+ */
+export interface ArcJob {
+  stages: JsonObject[];
+  plugins: {
+    config: JsonObject[];
+    lifecycle: JsonObject[];
+  };
+}
+
+/** A place in the notebook: 0-based cell index, 1-based line and column within that cell's source. */
+export interface SourceLocation {
+  cell: number;
+  line: number;
+  column: number;
+}
+
+/** Which of Arc's cell rules produced a stage. */
+export type StageKind =
+  | 'hocon'
+  | 'arc'
+  | 'sql'
+  | 'sqlvalidate'
+  | 'log'
+  | 'configexecute'
+  | 'metadatafilter'
+  | 'metadatavalidate';
+
+export type PluginKind = 'configplugin' | 'lifecycleplugin';
+
+interface CompiledItemInfo {
+  /** Position in `job.stages` (or in the plugin list). */
+  index: number;
+  /** Index of the source cell among all notebook cells. */
+  cell: number;
+  /** Index among code cells only: the N of Arc's default name "notebook cell N". */
+  codeCell: number;
+  /** The magic as written on the first line (e.g. "%sqlvaildate"), null for a plain HOCON cell. */
+  magic: string | null;
+  /** The `type` field after parsing; null when it is not a plain string. */
+  type: string | null;
+  /** Where the item starts: the magic line, or the opening brace of the HOCON. */
+  location: SourceLocation;
+  /** Line in the HOCON document Arc generates from the notebook; Arc's own error line numbers refer to it. */
+  jobLine: number;
+  /**
+   * Where each field was written, by dotted path ("sqlParams.a"). For magic
+   * cells, options point at their key=value on the magic line and template
+   * fields at the magic; `sql` points at the body.
+   */
+  fields: Record<string, SourceLocation>;
+}
+
+export interface CompiledStageInfo extends CompiledItemInfo {
+  kind: StageKind;
+  /** The `environments` list when it is a list of plain strings. */
+  environments: string[] | null;
+}
+
+export interface CompiledPluginInfo extends CompiledItemInfo {
+  kind: PluginKind;
+}
+
+export type IgnoredReason =
+  /** markdown or raw cell */
+  | 'not-code'
+  /** an interactive-only magic (%env, %conf, %schema, … or any unknown one) */
+  | 'interactive-magic'
+  /** nothing left after trimming and removing a trailing comma */
+  | 'empty'
+  /** `source` is a string, not a list of lines: Arc 3.7 reads such a cell as empty */
+  | 'source-not-a-list';
+
+export interface IgnoredCellInfo {
+  cell: number;
+  reason: IgnoredReason;
+  magic: string | null;
+}
+
+/** `POST /api/stages/compile` */
+export interface CompileRequest {
+  /** Notebook path relative to the workspace; or give `notebook`. */
+  path?: string;
+  /** The notebook JSON itself. */
+  notebook?: unknown;
+  /** Values for substitutions, like Arc's `--KEY=value` arguments. */
+  vars?: Record<string, string>;
+}
+
+export interface CompileResponse {
+  job: ArcJob;
+  stages: CompiledStageInfo[];
+  plugins: {
+    config: CompiledPluginInfo[];
+    lifecycle: CompiledPluginInfo[];
+  };
+  ignored: IgnoredCellInfo[];
+  /** Substitution expressions left unresolved, in order of appearance. */
+  unresolved: string[];
+}

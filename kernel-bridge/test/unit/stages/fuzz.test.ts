@@ -1,0 +1,156 @@
+/**
+ * Fuzz test: mutated real notebooks (seeded, deterministic) must always
+ * compile to a result or a clean NotebookError, quickly.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { compileNotebook } from '../../../src/stages/compile';
+import { NotebookError } from '../../../src/stages/notebook';
+import { FIXTURES, SEED } from './helpers';
+
+const CASES = 10_000;
+const CASE_LIMIT_MS = 500;
+const TOKENS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  '"""',
+  '${',
+  '${?',
+  '}',
+  '%sql ',
+  '%arc\n',
+  '%configplugin\n',
+  '\n',
+  ',',
+  '\\',
+  '|',
+  "'",
+  '=',
+  '+=',
+  ':',
+  '#',
+  '//',
+  ' ',
+  '\u0000',
+  '\u2028',
+  'environments=dev ',
+  'sqlParams=a=${X},b ',
+  'persist=',
+  'name="',
+  '\r\n',
+  '\t',
+  '.',
+  '..'
+];
+
+/** mulberry32: small, seedable, deterministic. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function mutateText(text: string, next: () => number): string {
+  const at = Math.floor(next() * (text.length + 1));
+  const choice = next();
+  if (choice < 0.4) {
+    const token = TOKENS[Math.floor(next() * TOKENS.length)] ?? '';
+    return (
+      text.slice(0, at) +
+      token.repeat(1 + Math.floor(next() * (next() < 0.05 ? 2000 : 3))) +
+      text.slice(at)
+    );
+  }
+  if (choice < 0.7) {
+    return text.slice(0, at) + text.slice(at + 1 + Math.floor(next() * 20));
+  }
+  if (choice < 0.85) {
+    const end = Math.min(text.length, at + Math.floor(next() * 200));
+    return text.slice(0, end) + text.slice(at, end) + text.slice(end);
+  }
+  return (
+    text.slice(0, at) +
+    String.fromCharCode(Math.floor(next() * 0x3000)) +
+    text.slice(at + 1)
+  );
+}
+
+interface Cell {
+  source?: unknown;
+}
+
+/** Mutates one cell's source so most cases reach the compiler, not just JSON.parse. */
+function mutateNotebook(text: string, next: () => number): string {
+  if (next() < 0.2) {
+    return mutateText(text, next);
+  }
+  const notebook = JSON.parse(text) as { cells: Cell[] };
+  const cell = notebook.cells[Math.floor(next() * notebook.cells.length)];
+  if (cell !== undefined) {
+    const source = Array.isArray(cell.source)
+      ? cell.source.join('')
+      : String(cell.source);
+    let mutated = source;
+    const rounds = 1 + Math.floor(next() * 4);
+    for (let i = 0; i < rounds; i++) {
+      mutated = mutateText(mutated, next);
+    }
+    cell.source = mutated.split(/(?<=\n)/);
+  }
+  return JSON.stringify(notebook);
+}
+
+function corpus(): string[] {
+  if (!existsSync(SEED)) {
+    throw new Error(`the seed-sample notebooks are missing in ${SEED}`);
+  }
+  return [FIXTURES, SEED].flatMap(dir =>
+    readdirSync(dir)
+      .filter(name => name.endsWith('.ipynb'))
+      .map(name => readFileSync(path.join(dir, name), 'utf8'))
+  );
+}
+
+describe('fuzzed notebooks', () => {
+  it(`always compile or fail cleanly (${CASES} cases)`, () => {
+    const notebooks = corpus();
+    const next = random(20240131);
+    let compiled = 0;
+    let refused = 0;
+    let slowest = 0;
+    for (let i = 0; i < CASES; i++) {
+      const base = notebooks[i % notebooks.length] ?? '';
+      const input = mutateNotebook(base, next);
+      const start = performance.now();
+      try {
+        compileNotebook(input, {
+          file: `case-${i}.ipynb`,
+          vars: { LAKE: 'l' }
+        });
+        compiled++;
+      } catch (error) {
+        if (!(error instanceof NotebookError)) {
+          throw new Error(`case ${i} threw ${String(error)}`);
+        }
+        expect(error.message).toMatch(/^case-\d+\.ipynb: /);
+        refused++;
+      }
+      slowest = Math.max(slowest, performance.now() - start);
+      if (performance.now() - start > CASE_LIMIT_MS) {
+        throw new Error(
+          `case ${i} took ${Math.round(performance.now() - start)} ms`
+        );
+      }
+    }
+    expect(compiled + refused).toBe(CASES);
+    expect(compiled).toBeGreaterThan(CASES / 10);
+    expect(refused).toBeGreaterThan(CASES / 10);
+  });
+});
