@@ -1,6 +1,7 @@
 /**
- * fastify's inject pulls in the ESM-only `cookie` package, which Jest's
- * module loader cannot require on Node 20, so it is transformed too.
+ * fastify's inject pulls in the ESM-only `cookie` package, and dt-sql-parser
+ * (with antlr4-c3) ships ESM only, which Jest's module loader cannot require
+ * on Node 20, so they are transformed too.
  * @type {import('jest').Config}
  */
 module.exports = {
@@ -8,7 +9,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/unit'],
   transform: {
-    '^.+\\.[jt]s$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }]
+    '^.+\\.m?[jt]s$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }]
   },
-  transformIgnorePatterns: ['/node_modules/(?!cookie/)']
+  transformIgnorePatterns: [
+    '/node_modules/(?!(cookie|dt-sql-parser|antlr4-c3)/)'
+  ]
 };

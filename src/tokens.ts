@@ -47,4 +47,11 @@ export const IArcadeStatusModel = new Token<IArcadeStatusModel>(
 export namespace CommandIDs {
   export const checkConnection = 'arcade:check-connection';
   export const runAsJob = 'arcade:run-as-job';
+  export const addSqlStage = 'arcade:add-sql-stage';
+  export const addStage = 'arcade:add-stage';
+  export const showCompiledJob = 'arcade:show-compiled-job';
+  export const lintNotebook = 'arcade:lint-notebook';
+  export const showProblems = 'arcade:show-problems';
+  export const showLineage = 'arcade:show-lineage';
+  export const editStageOptions = 'arcade:edit-stage-options';
 }

@@ -11,7 +11,7 @@ import { runGitServer } from './dev/gitServe';
 import { parsePort } from './dev/options';
 import { devDown, devEnv, devUp, type StackContext } from './dev/stack';
 import { runCommand } from './runs/command';
-import { compileCommand } from './stages/commands';
+import { compileCommand, lineageCommand, lintCommand } from './stages/commands';
 import { serve } from './serve';
 import { VERSION } from './version';
 
@@ -87,6 +87,8 @@ export function buildProgram(ctx: CliContext): Command {
 
   program.addCommand(runCommand(ctx));
   program.addCommand(compileCommand(ctx));
+  program.addCommand(lintCommand(ctx));
+  program.addCommand(lineageCommand(ctx));
 
   const dev = program
     .command('dev')

@@ -10,7 +10,11 @@ test.describe('jupyterlab-arcade', () => {
         .filter(id => id.startsWith('jupyterlab-arcade:'))
         .map(id => ({ id, active: app.isPluginActivated(id) }));
     });
-    expect(plugins).toEqual([{ id: 'jupyterlab-arcade:status', active: true }]);
+    expect(plugins).toEqual([
+      { id: 'jupyterlab-arcade:status', active: true },
+      { id: 'jupyterlab-arcade:runs', active: true },
+      { id: 'jupyterlab-arcade:stages', active: true }
+    ]);
   });
 
   test('shows "Arcade: connected" in the status bar', async ({ page }) => {

@@ -1,8 +1,15 @@
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { CliContext } from '../cli';
+import { loadSettings } from '../config';
 import { ArcadeError } from '../errors';
-import { compileNotebookFile } from './service';
+import { lineageToDot } from './lineage';
+import {
+  compileNotebookFile,
+  lineageOfFile,
+  lintNotebookFile
+} from './service';
+import type { LintDiagnostic } from './types';
 
 function collectVar(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -51,4 +58,79 @@ export function compileCommand(ctx: CliContext): Command {
         ctx.output.line(JSON.stringify(result.job, null, 2));
       }
     );
+}
+
+function formatDiagnostic(d: LintDiagnostic): string {
+  const cell = d.cell === null ? '-' : String(d.cell + 1);
+  return `${d.file}:${cell}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`;
+}
+
+/**
+ * `arcade lint NOTEBOOK… [--format text|json]`: Arc's view of each notebook's
+ * defects; exit 1 when any is an error.
+ */
+export function lintCommand(ctx: CliContext): Command {
+  return new Command('lint')
+    .description(
+      'check Arc notebooks for defects Arc would fail on or silently ignore'
+    )
+    .argument('<notebooks...>', 'the Arc notebooks (.ipynb)')
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['text', 'json'])
+        .default('text')
+    )
+    .action(async (notebooks: string[], flags: { format: 'text' | 'json' }) => {
+      const settings = loadSettings(ctx.env, ctx.cwd);
+      const diagnostics: LintDiagnostic[] = [];
+      for (const notebook of notebooks) {
+        diagnostics.push(
+          ...(await lintNotebookFile(path.resolve(ctx.cwd, notebook), {
+            file: notebook,
+            environments: settings.environments
+          }))
+        );
+      }
+      if (flags.format === 'json') {
+        ctx.output.line(JSON.stringify(diagnostics, null, 2));
+      } else {
+        diagnostics.forEach(d => {
+          ctx.output.line(formatDiagnostic(d));
+        });
+      }
+      const errors = diagnostics.filter(d => d.severity === 'error').length;
+      if (errors > 0) {
+        throw new ArcadeError(
+          'process_failed',
+          `${errors} error${errors === 1 ? '' : 's'} in ${notebooks.length} notebook${notebooks.length === 1 ? '' : 's'}`,
+          { hint: 'fix them before running the job' }
+        );
+      }
+    });
+}
+
+/** `arcade lineage NOTEBOOK --format json|dot`: sources, views and sinks. */
+export function lineageCommand(ctx: CliContext): Command {
+  return new Command('lineage')
+    .description(
+      'print how data flows from sources through views to sinks in a notebook'
+    )
+    .argument('<notebook>', 'the Arc notebook (.ipynb)')
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['json', 'dot'])
+        .default('json')
+    )
+    .action(async (notebook: string, flags: { format: 'json' | 'dot' }) => {
+      const settings = loadSettings(ctx.env, ctx.cwd);
+      const graph = await lineageOfFile(path.resolve(ctx.cwd, notebook), {
+        file: notebook,
+        environments: settings.environments
+      });
+      ctx.output.line(
+        flags.format === 'dot'
+          ? lineageToDot(graph)
+          : JSON.stringify(graph, null, 2)
+      );
+    });
 }

@@ -3,7 +3,15 @@ import type { CompileResponse } from '../api';
 import type { Settings } from '../config';
 import { ArcadeError } from '../errors';
 import { workspaceNotebook } from '../runs/routes';
-import { compileNotebookFile, compileNotebookJson } from './service';
+import {
+  compileNotebookFile,
+  compileNotebookJson,
+  lineageOfFile,
+  lineageOfJson,
+  lintNotebookFile,
+  lintNotebookJson
+} from './service';
+import type { LineageGraph, LintResponse } from './types';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -26,7 +34,40 @@ function varsOf(value: unknown): Record<string, string> {
   return value as Record<string, string>;
 }
 
-/** `POST /api/stages/compile`: a notebook (by path or inline) → Arc job + stage locations. */
+function environmentsOf(value: unknown, fallback: string[]): string[] {
+  if (value === undefined) {
+    return fallback;
+  }
+  if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) {
+    throw badRequest('"environments" must be a list of names');
+  }
+  return value;
+}
+
+type NotebookSource =
+  | { path: string; notebook?: undefined }
+  | { path?: undefined; notebook: unknown };
+
+function sourceOf(body: unknown): NotebookSource & Record<string, unknown> {
+  if (!isRecord(body)) {
+    throw badRequest('expected a JSON object with "path" or "notebook"');
+  }
+  if (typeof body.path === 'string' && body.notebook === undefined) {
+    return { ...body, path: body.path };
+  }
+  if (body.path === undefined && body.notebook !== undefined) {
+    return { ...body, path: undefined, notebook: body.notebook };
+  }
+  throw badRequest(
+    'give exactly one of "path" (workspace-relative) or "notebook" (JSON)'
+  );
+}
+
+/**
+ * `POST /api/stages/compile`: a notebook (by path or inline) → Arc job + stage locations.
+ * `POST /api/stages/lint` {path | notebook, environments?} → {diagnostics}.
+ * `POST /api/stages/lineage` {path | notebook} → lineage graph.
+ */
 export function registerStageRoutes(
   app: FastifyInstance,
   settings: Settings
@@ -47,5 +88,37 @@ export function registerStageRoutes(
     throw badRequest(
       'give exactly one of "path" (workspace-relative) or "notebook" (JSON)'
     );
+  });
+
+  app.post('/api/stages/lint', async (request): Promise<LintResponse> => {
+    const source = sourceOf(request.body);
+    const options = {
+      environments: environmentsOf(source.environments, settings.environments)
+    };
+    if (source.path !== undefined) {
+      const file = await workspaceNotebook(settings.workspace, source.path);
+      return {
+        diagnostics: await lintNotebookFile(file, {
+          ...options,
+          file: source.path
+        })
+      };
+    }
+    return {
+      diagnostics: lintNotebookJson(source.notebook, {
+        ...options,
+        file: 'notebook'
+      })
+    };
+  });
+
+  app.post('/api/stages/lineage', async (request): Promise<LineageGraph> => {
+    const source = sourceOf(request.body);
+    const options = { environments: settings.environments };
+    if (source.path !== undefined) {
+      const file = await workspaceNotebook(settings.workspace, source.path);
+      return lineageOfFile(file, { ...options, file: source.path });
+    }
+    return lineageOfJson(source.notebook, { ...options, file: 'notebook' });
   });
 }

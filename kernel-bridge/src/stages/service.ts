@@ -4,8 +4,10 @@ import {
   compileNotebookJson,
   type CompileOptions
 } from './compile';
+import { buildLineage } from './lineage';
+import { lintNotebook, lintNotebookJson, type LintOptions } from './lint';
 import { MAX_NOTEBOOK_LENGTH, NotebookError } from './notebook';
-import type { CompileResponse } from './types';
+import type { CompileResponse, LineageGraph, LintDiagnostic } from './types';
 
 /** Reads a notebook file, refusing oversized files before reading them. */
 export async function readNotebookFile(
@@ -54,3 +56,45 @@ export async function compileNotebookFile(
 }
 
 export { compileNotebook, compileNotebookJson };
+
+/** Lints a notebook file; compile errors come back as diagnostics. */
+export async function lintNotebookFile(
+  file: string,
+  options: LintOptions
+): Promise<LintDiagnostic[]> {
+  const label = options.file ?? file;
+  const text = await readNotebookFile(file, label);
+  return lintNotebook(text, { ...options, file: label });
+}
+
+/** The lineage graph of a notebook file, its nodes counting lint findings. */
+export async function lineageOfFile(
+  file: string,
+  options: LintOptions
+): Promise<LineageGraph> {
+  const label = options.file ?? file;
+  const text = await readNotebookFile(file, label);
+  return lineageOfText(text, { ...options, file: label });
+}
+
+export function lineageOfText(
+  text: string,
+  options: LintOptions
+): LineageGraph {
+  return buildLineage(
+    compileNotebook(text, { file: options.file ?? 'notebook' }),
+    lintNotebook(text, options)
+  );
+}
+
+export function lineageOfJson(
+  notebook: unknown,
+  options: LintOptions
+): LineageGraph {
+  return buildLineage(
+    compileNotebookJson(notebook, { file: options.file ?? 'notebook' }),
+    lintNotebookJson(notebook, options)
+  );
+}
+
+export { lintNotebookJson };

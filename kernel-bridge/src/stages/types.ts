@@ -114,3 +114,74 @@ export interface CompileResponse {
   /** Substitution expressions left unresolved, in order of appearance. */
   unresolved: string[];
 }
+
+export type LintSeverity = 'error' | 'warning' | 'info';
+
+/** Stable diagnostic codes of `arcade lint` and `POST /api/stages/lint`. */
+export type LintCode =
+  | 'compile-error'
+  | 'unknown-magic'
+  | 'stage-never-runs'
+  | 'unknown-key'
+  | 'missing-key'
+  | 'undefined-view'
+  | 'view-redefined'
+  | 'sql-param-missing'
+  | 'sql-param-unused'
+  | 'sql-syntax'
+  | 'duplicate-id'
+  | 'inline-secret'
+  | 'nondeterministic-sql';
+
+/** One finding; positions are 1-based within the cell's source (or the file when `cell` is null). */
+export interface LintDiagnostic {
+  file: string;
+  /** 0-based cell index; null when the problem is in the notebook as a whole. */
+  cell: number | null;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  severity: LintSeverity;
+  code: LintCode;
+  /** What Arc will do, and how to fix it. */
+  message: string;
+}
+
+/** `POST /api/stages/lint` */
+export interface LintRequest {
+  path?: string;
+  notebook?: unknown;
+  /** Environments the project deploys to; default: the bridge's configured ones. */
+  environments?: string[];
+}
+
+export interface LintResponse {
+  diagnostics: LintDiagnostic[];
+}
+
+export type LineageNodeKind = 'source' | 'view' | 'sink' | 'table';
+
+export interface LineageNode {
+  /** `view:<name>`, `table:<name>`, `source:<uri>` or `sink:<uri>`. */
+  id: string;
+  kind: LineageNodeKind;
+  label: string;
+  /** The cell and stage index that creates the node; null for sources and tables. */
+  cell: number | null;
+  stage: number | null;
+  diagnostics: { errors: number; warnings: number };
+}
+
+export interface LineageEdge {
+  from: string;
+  to: string;
+  stage: number;
+  cell: number;
+}
+
+/** `POST /api/stages/lineage` {path | notebook} */
+export interface LineageGraph {
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+}

@@ -5,11 +5,21 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileNotebook } from '../../../src/stages/compile';
+import { lintNotebook } from '../../../src/stages/lint';
 import { NotebookError } from '../../../src/stages/notebook';
 import { FIXTURES, SEED } from './helpers';
 
 const CASES = 10_000;
 const CASE_LIMIT_MS = 500;
+/** Linting parses every SQL body with the Spark grammar: fewer cases keep the suite quick. */
+const LINT_CASES = 1_000;
+/**
+ * The SQL grammar builds its parse tables lazily, so the first statements
+ * of a new shape cost up to a second once per process; the first cases get
+ * this looser bound.
+ */
+const LINT_WARMUP_CASES = 100;
+const LINT_WARMUP_LIMIT_MS = 3_000;
 const TOKENS = [
   '{',
   '}',
@@ -152,5 +162,35 @@ describe('fuzzed notebooks', () => {
     expect(compiled + refused).toBe(CASES);
     expect(compiled).toBeGreaterThan(CASES / 10);
     expect(refused).toBeGreaterThan(CASES / 10);
+  });
+
+  it(`always lint to diagnostics in time (${LINT_CASES} cases)`, () => {
+    const notebooks = corpus();
+    const next = random(20240229);
+    const codes = new Set<string>();
+    notebooks.forEach(text => lintNotebook(text, { environments: ['dev'] }));
+    for (let i = 0; i < LINT_CASES; i++) {
+      const base = notebooks[i % notebooks.length] ?? '';
+      const input = mutateNotebook(base, next);
+      const start = performance.now();
+      const diagnostics = lintNotebook(input, {
+        file: `case-${i}.ipynb`,
+        environments: ['dev', 'test', 'prod']
+      });
+      const took = performance.now() - start;
+      const limit =
+        i < LINT_WARMUP_CASES ? LINT_WARMUP_LIMIT_MS : CASE_LIMIT_MS;
+      if (took > limit) {
+        throw new Error(`linting case ${i} took ${Math.round(took)} ms`);
+      }
+      for (const d of diagnostics) {
+        expect(d.file).toBe(`case-${i}.ipynb`);
+        expect(d.line).toBeGreaterThanOrEqual(1);
+        expect(d.column).toBeGreaterThanOrEqual(1);
+        codes.add(d.code);
+      }
+    }
+    expect(codes).toContain('compile-error');
+    expect(codes).toContain('unknown-magic');
   });
 });

@@ -1,7 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CompileResponse, ErrorResponse } from '../../../src/api';
+import type {
+  CompileResponse,
+  ErrorResponse,
+  LineageGraph,
+  LintResponse
+} from '../../../src/api';
 import { loadSettings } from '../../../src/config';
 import { createServer } from '../../../src/server/app';
 import { notebook } from './helpers';
@@ -52,5 +57,61 @@ describe('POST /api/stages/compile', () => {
     );
     expect((await post({ path: '../x.ipynb' })).statusCode).toBe(400);
     expect((await post({})).statusCode).toBe(400);
+  });
+});
+
+function postTo(url: string, body: unknown) {
+  const app = createServer(loadSettings({}, workspace, '/home/u'));
+  return app.inject({
+    method: 'POST',
+    url,
+    headers: { 'x-xsrftoken': 't', cookie: '_xsrf=t' },
+    payload: body as Record<string, unknown>
+  });
+}
+
+describe('POST /api/stages/lint', () => {
+  it('lints a workspace notebook by path', async () => {
+    const response = await postTo('/api/stages/lint', { path: 'job.ipynb' });
+    expect(response.statusCode).toBe(200);
+    const codes = response
+      .json<LintResponse>()
+      .diagnostics.map(d => d.code)
+      .sort();
+    expect(codes).toEqual(['missing-key', 'stage-never-runs', 'unknown-magic']);
+  });
+
+  it('takes environments and returns compile errors as diagnostics', async () => {
+    const response = await postTo('/api/stages/lint', {
+      notebook: JSON.parse(notebook(['{a = '])) as unknown,
+      environments: ['dev']
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json<LintResponse>().diagnostics[0]).toMatchObject({
+      cell: 0,
+      code: 'compile-error'
+    });
+    expect(
+      (
+        await postTo('/api/stages/lint', {
+          path: 'job.ipynb',
+          environments: 'dev'
+        })
+      ).statusCode
+    ).toBe(400);
+  });
+});
+
+describe('POST /api/stages/lineage', () => {
+  it('returns the graph of an inline notebook', async () => {
+    const response = await postTo('/api/stages/lineage', {
+      notebook: JSON.parse(
+        notebook(['%sql outputView=b environments=dev\nSELECT * FROM a'])
+      ) as unknown
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json<LineageGraph>().edges).toEqual([
+      { from: 'table:a', to: 'view:b', stage: 0, cell: 0 }
+    ]);
   });
 });

@@ -1,0 +1,359 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { lintNotebook, lintNotebookJson } from '../../../src/stages/lint';
+import type { LintDiagnostic } from '../../../src/stages/types';
+import { notebook, SEED } from './helpers';
+
+const ENVIRONMENTS = ['dev', 'test', 'prod'];
+const SAMPLES = path.resolve(
+  __dirname,
+  '../../../../sample-workspace/notebooks'
+);
+
+function lint(cells: string[], knownTables?: string[]): LintDiagnostic[] {
+  return lintNotebook(notebook(cells), {
+    file: 'job.ipynb',
+    environments: ENVIRONMENTS,
+    ...(knownTables === undefined ? {} : { knownTables })
+  });
+}
+
+function only(diagnostics: LintDiagnostic[], code: string): LintDiagnostic[] {
+  return diagnostics.filter(d => d.code === code);
+}
+
+function seed(name: string): LintDiagnostic[] {
+  const file = path.join(SEED, name);
+  if (!existsSync(file)) {
+    throw new Error(
+      `the seed-sample notebook ${file} is missing: put the shared fixtures next to the repository`
+    );
+  }
+  return lintNotebook(readFileSync(file, 'utf8'), {
+    file: name,
+    environments: ENVIRONMENTS
+  });
+}
+
+const SQL = '%sql outputView=out environments=dev';
+
+describe('lint: magics', () => {
+  it('explains that %sqlvaildate runs as a SQLTransform and validates nothing', () => {
+    const [d] = only(
+      lint(['%sqlvaildate environments=dev\nSELECT TRUE AS valid']),
+      'unknown-magic'
+    );
+    expect(d).toMatchObject({
+      cell: 0,
+      line: 1,
+      column: 1,
+      severity: 'error',
+      message:
+        '"%sqlvaildate" is not an Arc magic: Arc matches magics by prefix, so this cell runs as a SQLTransform and validates nothing. Did you mean "%sqlvalidate" (SQLValidate)?'
+    });
+  });
+
+  it('warns about a magic Arc does not know at all, with a suggestion', () => {
+    const [d] = only(lint(['%printschem\nx']), 'unknown-magic');
+    expect(d?.severity).toBe('warning');
+    expect(d?.message).toBe(
+      '"%printschem" is not an Arc magic: a job skips the cell, so what it was meant to do never happens. Did you mean "%printschema"?'
+    );
+  });
+
+  it('accepts the real magics', () => {
+    expect(
+      only(
+        lint([`${SQL}\nSELECT 1 AS a`, '%env\nX=1', '%printschema\nout']),
+        'unknown-magic'
+      )
+    ).toEqual([]);
+  });
+});
+
+describe('lint: environments', () => {
+  it('warns when a stage has no environments', () => {
+    const [d] = only(
+      lint(['%sql outputView=a\nSELECT 1 AS a']),
+      'stage-never-runs'
+    );
+    expect(d?.message).toBe(
+      'this stage has no environments, so Arc skips it in every run. Add environments=dev,test,prod (or the ones it should run in).'
+    );
+  });
+
+  it('warns when none of its environments is configured', () => {
+    const [d] = only(
+      lint([
+        '{\n  "type": "SQLTransform", "name": "n", "environments": ["uat"],\n  "sql": "SELECT 1", "outputView": "x"\n}'
+      ]),
+      'stage-never-runs'
+    );
+    expect(d).toMatchObject({ cell: 0, line: 2, severity: 'warning' });
+    expect(d?.message).toContain(
+      "runs only in uat, none of the project's environments (dev, test, prod)"
+    );
+  });
+});
+
+describe('lint: keys', () => {
+  it('flags an unknown key with a suggestion at its position', () => {
+    const [d] = only(
+      lint(
+        [
+          '{\n  "type": "ParquetLoad", "name": "n", "environments": ["dev"],\n  "inputView": "v", "outputURI": "s3a://b/p",\n  "saveMod": "Overwrite"\n}'
+        ],
+        ['v']
+      ),
+      'unknown-key'
+    );
+    expect(d).toMatchObject({ line: 4, column: 15, severity: 'error' });
+    expect(d?.message).toBe(
+      'ParquetLoad has no key "saveMod": Arc rejects the stage with "Invalid attribute". Did you mean "saveMode"? Otherwise remove it.'
+    );
+  });
+
+  it('knows the Delta Lake plugin stages', () => {
+    const diagnostics = lint(
+      [
+        '{\n  "type": "DeltaLakeMergeLoad", "name": "n", "environments": ["dev"],\n  "inputView": "v", "outputURI": "s3a://b/p"\n}'
+      ],
+      ['v']
+    );
+    expect(only(diagnostics, 'unknown-key')).toEqual([]);
+    expect(only(diagnostics, 'missing-key').map(d => d.message)).toEqual([
+      'DeltaLakeMergeLoad needs "condition": Arc fails the job with "Missing required attribute \'condition\'". Fix: add "condition": ….'
+    ]);
+  });
+
+  it('flags %sql without outputView: works in the kernel, fails as a job', () => {
+    const [d] = only(
+      lint(['%sql environments=dev\nSELECT 1 AS a']),
+      'missing-key'
+    );
+    expect(d?.message).toBe(
+      'SQLTransform needs "outputView": Arc fails the job with "Missing required attribute \'outputView\'". It works in the notebook, where the kernel names the result for you, but fails as a job. Fix: add outputView=… to the magic line.'
+    );
+  });
+});
+
+describe('lint: views', () => {
+  it('flags a view no earlier stage creates, at its position in the SQL', () => {
+    const [d] = only(
+      lint([
+        `${SQL}\nSELECT *\nFROM customrs`,
+        '%sql outputView=customers environments=dev\nSELECT 1 AS id'
+      ]),
+      'undefined-view'
+    );
+    expect(d).toMatchObject({
+      cell: 0,
+      line: 3,
+      column: 6,
+      endLine: 3,
+      endColumn: 14
+    });
+    expect(d?.message).toBe(
+      'no earlier stage creates the view "customrs" and it is not a known table: Spark fails the stage with "Table or view not found". Create it in an earlier stage or fix the name.'
+    );
+  });
+
+  it('accepts views from earlier stages, known tables, CTEs and qualified tables', () => {
+    const diagnostics = lint(
+      [
+        '%sql outputView=a environments=dev\nSELECT 1 AS id',
+        '%sql outputView=b environments=dev\nWITH c AS (SELECT * FROM a) SELECT * FROM c JOIN lake USING (id) JOIN db.t USING (id)'
+      ],
+      ['lake']
+    );
+    expect(only(diagnostics, 'undefined-view')).toEqual([]);
+  });
+
+  it('checks inputView and warns on a redefined view', () => {
+    const diagnostics = lint([
+      '{\n  "type": "ParquetLoad", "name": "n", "environments": ["dev"],\n  "inputView": "nowhere", "outputURI": "s3a://b/p"\n}',
+      '%sql outputView=a environments=dev\nSELECT 1 AS id',
+      '%sql outputView=A environments=dev\nSELECT 2 AS id'
+    ]);
+    expect(only(diagnostics, 'undefined-view')[0]).toMatchObject({
+      cell: 0,
+      line: 3
+    });
+    expect(only(diagnostics, 'view-redefined')[0]).toMatchObject({
+      cell: 2,
+      severity: 'warning',
+      message:
+        'view "A" is already created by stage 2: Arc replaces it, so later stages see only this one. Use a new name if both are needed.'
+    });
+  });
+});
+
+describe('lint: SQL', () => {
+  it('reports ${k} without a sqlParams entry as sql-param-missing, not a syntax error', () => {
+    const diagnostics = lint([`${SQL}\nSELECT 1 AS a FROM \${src}`], ['x']);
+    expect(only(diagnostics, 'sql-syntax')).toEqual([]);
+    expect(only(diagnostics, 'sql-param-missing')[0]).toMatchObject({
+      line: 2,
+      column: 20,
+      message:
+        '${src} has no sqlParams entry: Arc fails the stage with "No replacement value found". Add sqlParams=src=… (or remove the placeholder).'
+    });
+  });
+
+  it('substitutes known parameters before parsing and flags unused ones', () => {
+    const diagnostics = lint([
+      '%sql outputView=a environments=dev\nSELECT 1 AS id',
+      `${SQL} sqlParams=t=a,unused=1\nSELECT * FROM \${t}`
+    ]);
+    expect(only(diagnostics, 'undefined-view')).toEqual([]);
+    expect(only(diagnostics, 'sql-param-unused').map(d => d.message)).toEqual([
+      'sqlParams "unused" is not used in the SQL: Arc fails the stage with "No placeholder found for parameter". Use ${unused} in the SQL or remove the parameter.'
+    ]);
+  });
+
+  it('reports a syntax error at its position in the cell', () => {
+    const [d] = only(
+      lint([`${SQL}\nSELECT a\nFROM t WHER x = 1`], ['t']),
+      'sql-syntax'
+    );
+    expect(d).toMatchObject({
+      cell: 0,
+      line: 3,
+      column: 13,
+      severity: 'error'
+    });
+    expect(d?.message).toMatch(
+      /^Spark SQL syntax error: 'x' is not valid at this position/
+    );
+  });
+
+  it('warns about nondeterministic functions', () => {
+    const [d] = only(
+      lint([`${SQL}\nSELECT now() AS t, rand() AS r`]),
+      'nondeterministic-sql'
+    );
+    expect(d).toMatchObject({ line: 2, column: 8, severity: 'warning' });
+    expect(d?.message).toContain('now() gives a different value on every run');
+    expect(
+      only(lint([`${SQL}\nSELECT 'now()' AS t`]), 'nondeterministic-sql')
+    ).toEqual([]);
+  });
+});
+
+describe('lint: ids and secrets', () => {
+  it('flags duplicate ids', () => {
+    const stage = (id: string) =>
+      `{\n  "type": "SQLTransform", "id": "${id}", "name": "n", "environments": ["dev"],\n  "sql": "SELECT 1", "outputView": "v${id.length}"\n}`;
+    const [d] = only(lint([stage('a'), stage('a')]), 'duplicate-id');
+    expect(d).toMatchObject({ cell: 1, severity: 'error' });
+    expect(d?.message).toContain('stage id "a" is already used by stage 1');
+  });
+
+  it('flags inline credentials but not substitutions', () => {
+    const diagnostics = lint([
+      '{\n  "type": "ParquetExtract", "name": "n", "environments": ["dev"],\n  "inputURI": "s3a://b/p", "outputView": "v",\n  "authentication": {"method": "AmazonAccessKey", "accessKeyID": "AKIA1", "secretAccessKey": "s"}\n}',
+      '{\n  "type": "JDBCExtract", "name": "n", "environments": ["dev"], "tableName": "t", "outputView": "w",\n  "jdbcURL": "jdbc:postgresql://db/x?user=u&password=p"\n}',
+      '{\n  "type": "JDBCLoad", "name": "n", "environments": ["dev"], "tableName": "t", "inputView": "w",\n  "jdbcURL": "jdbc:postgresql://db/x", "params": {}, "password": ${PW}\n}'
+    ]);
+    const secrets = only(diagnostics, 'inline-secret');
+    expect(secrets.map(d => [d.cell, d.line])).toEqual([
+      [0, 4],
+      [0, 4],
+      [1, 3]
+    ]);
+    expect(secrets[0]?.message).toContain('Arc refuses inline credentials');
+  });
+});
+
+describe('lint: compile errors', () => {
+  it('maps malformed HOCON to a diagnostic with its location', () => {
+    expect(lint(['{\n  a = [1,,2]\n}'])).toEqual([
+      {
+        file: 'job.ipynb',
+        cell: 0,
+        line: 2,
+        column: 10,
+        severity: 'error',
+        code: 'compile-error',
+        message:
+          'expecting an array element, got ",": Arc cannot parse the job, so it runs nothing. Fix the cell.'
+      }
+    ]);
+  });
+
+  it('maps malformed notebook JSON and non-Arc notebooks to diagnostics', () => {
+    expect(
+      lintNotebook('{"cells": [', { environments: ENVIRONMENTS })[0]
+    ).toMatchObject({
+      cell: null,
+      code: 'compile-error'
+    });
+    expect(
+      lintNotebookJson({ metadata: {} }, { environments: ENVIRONMENTS })[0]
+        ?.message
+    ).toContain('metadata.kernelspec.name is missing');
+  });
+});
+
+describe('lint: the seed-sample job notebooks', () => {
+  it('delta_load: %sqlvaildate runs as SQLTransform, %env CURRENT_TIMESTAMP is nondeterministic', () => {
+    const diagnostics = seed('delta_load.ipynb');
+    expect(diagnostics.map(d => [d.cell, d.code])).toEqual([
+      [6, 'unknown-magic'],
+      [8, 'nondeterministic-sql']
+    ]);
+    expect(diagnostics[0]?.message).toContain(
+      'runs as a SQLTransform and validates nothing'
+    );
+    expect(diagnostics[1]).toMatchObject({
+      line: 2,
+      column: 28,
+      severity: 'warning'
+    });
+    expect(diagnostics[1]?.message).toMatch(
+      /^current_timestamp\(\) gives a different value on every run, and %env only applies in the notebook/
+    );
+  });
+
+  it('delta_load: the line without a comma after "numPartitions": 2 is valid HOCON, as Arc reads it', () => {
+    expect(only(seed('delta_load.ipynb'), 'compile-error')).toEqual([]);
+    expect(only(seed('initial_load.ipynb'), 'compile-error')).toEqual([]);
+  });
+
+  it('initial_load: the same defects', () => {
+    expect(seed('initial_load.ipynb').map(d => [d.cell, d.code])).toEqual([
+      [10, 'unknown-magic'],
+      [12, 'nondeterministic-sql']
+    ]);
+  });
+
+  it('scd2_merge: the uat stages never run with dev,test,prod (and the dev,test ones not with uat)', () => {
+    const diagnostics = seed('scd2_merge.ipynb');
+    expect(diagnostics.map(d => [d.cell, d.code])).toEqual([
+      [11, 'stage-never-runs'],
+      [13, 'stage-never-runs'],
+      [16, 'stage-never-runs'],
+      [18, 'stage-never-runs']
+    ]);
+    expect(
+      lintNotebook(readFileSync(path.join(SEED, 'scd2_merge.ipynb'), 'utf8'), {
+        environments: ['uat']
+      }).filter(d => d.code === 'stage-never-runs')
+    ).toHaveLength(5);
+  });
+});
+
+describe('lint: the sample workspace', () => {
+  const names = readdirSync(SAMPLES).filter(n => n.endsWith('.ipynb'));
+
+  it.each(names)('%s has no errors', name => {
+    const diagnostics = lintNotebook(
+      readFileSync(path.join(SAMPLES, name), 'utf8'),
+      {
+        file: name,
+        environments: ENVIRONMENTS
+      }
+    );
+    expect(diagnostics.filter(d => d.severity === 'error')).toEqual([]);
+  });
+});

@@ -1,0 +1,627 @@
+import type {
+  CompiledStageInfo,
+  CompileResponse,
+  LineageGraph,
+  LintDiagnostic
+} from 'arcade-kernel-bridge';
+import { nullTranslator } from '@jupyterlab/translation';
+import { Widget } from '@lumino/widgets';
+import { ArcadeRequestError } from '../request';
+import type { IStagesApi } from '../stages/api';
+import { diagnosticRange } from '../stages/diagnostics';
+import { isSqlCell, toEditorDiagnostics } from '../stages/editor';
+import {
+  upstreamViews,
+  viewCompletions,
+  ViewNameCompletionProvider
+} from '../stages/completion';
+import { insertionContext, notebookForBridge } from '../stages/content';
+import { countByCell, stageHeaders } from '../stages/header';
+import { StageHeaderWidget } from '../stages/headerView';
+import {
+  magicLineEdit,
+  magicOptions,
+  parseMagicLine,
+  setMagicOption,
+  sqlStageSource,
+  uniqueName
+} from '../stages/magic';
+import { StagesModel } from '../stages/model';
+import { StageOptionsForm } from '../stages/optionsForm';
+import { sortDiagnostics } from '../stages/problems';
+import { STAGE_TEMPLATES } from '../stages/templates';
+
+const trans = nullTranslator.load('jupyterlab_arcade');
+
+function info(
+  index: number,
+  cell: number,
+  overrides: Partial<CompiledStageInfo> = {}
+): CompiledStageInfo {
+  return {
+    index,
+    cell,
+    codeCell: cell,
+    magic: '%sql',
+    type: 'SQLTransform',
+    location: { cell, line: 1, column: 1 },
+    jobLine: 1,
+    fields: {},
+    kind: 'sql',
+    environments: ['dev', 'test'],
+    ...overrides
+  };
+}
+
+const COMPILED: CompileResponse = {
+  job: {
+    stages: [
+      {
+        type: 'DelimitedExtract',
+        name: 'extract customers',
+        outputView: 'customers_raw',
+        environments: ['dev', 'prod']
+      },
+      {
+        type: 'SQLTransform',
+        name: 'clean',
+        outputView: 'customers',
+        environments: ['dev']
+      },
+      { type: 'SQLTransform', name: 'typo', environments: [''] }
+    ],
+    plugins: { config: [], lifecycle: [] }
+  },
+  stages: [
+    info(0, 1, {
+      magic: null,
+      kind: 'hocon',
+      type: 'DelimitedExtract',
+      environments: ['dev', 'prod']
+    }),
+    info(1, 2, { environments: ['dev'] }),
+    info(2, 4, { magic: '%sqlvaildate', environments: [''] })
+  ],
+  plugins: { config: [], lifecycle: [] },
+  ignored: [{ cell: 0, reason: 'not-code', magic: null }],
+  unresolved: []
+};
+
+function diagnostic(
+  cell: number,
+  severity: LintDiagnostic['severity'],
+  overrides: Partial<LintDiagnostic> = {}
+): LintDiagnostic {
+  return {
+    file: 'notebooks/a.ipynb',
+    cell,
+    line: 1,
+    column: 1,
+    severity,
+    code: 'undefined-view',
+    message: 'Table or view not found',
+    ...overrides
+  };
+}
+
+describe('stage headers', () => {
+  it('shows type, name, output view and environments of every stage cell', () => {
+    const headers = stageHeaders(COMPILED);
+    expect([...headers.keys()]).toEqual([1, 2, 4]);
+    expect(headers.get(1)).toEqual({
+      cell: 1,
+      stage: 0,
+      type: 'DelimitedExtract',
+      name: 'extract customers',
+      outputView: 'customers_raw',
+      environments: ['dev', 'prod'],
+      errors: 0,
+      warnings: 0,
+      magic: null
+    });
+    expect(headers.get(4)?.outputView).toBeNull();
+    expect(headers.get(4)?.magic).toBe('%sqlvaildate');
+  });
+
+  it('falls back to the magic when the type is not a plain string', () => {
+    const compiled: CompileResponse = {
+      ...COMPILED,
+      stages: [info(0, 1, { type: null, magic: '%arc' })]
+    };
+    expect(stageHeaders(compiled).get(1)?.type).toBe('%arc');
+  });
+
+  it('counts errors and warnings per cell, ignoring infos', () => {
+    const diagnostics = [
+      diagnostic(2, 'error'),
+      diagnostic(2, 'error'),
+      diagnostic(2, 'warning'),
+      diagnostic(4, 'info')
+    ];
+    expect(countByCell(diagnostics).get(2)).toEqual({ errors: 2, warnings: 1 });
+    const headers = stageHeaders(COMPILED, diagnostics);
+    expect(headers.get(2)).toMatchObject({ errors: 2, warnings: 1 });
+    expect(headers.get(4)).toMatchObject({ errors: 0, warnings: 0 });
+  });
+
+  it('renders a focusable header with chips and a lint badge', () => {
+    const widget = new StageHeaderWidget({ trans, onProblems: jest.fn() });
+    const header = stageHeaders(COMPILED, [diagnostic(2, 'error')]).get(2)!;
+    widget.setHeader(header, true);
+    const node = widget.node;
+    expect(node.tabIndex).toBe(0);
+    expect(node.querySelector('.jp-Arcade-StageHeader-type')?.textContent).toBe(
+      'SQLTransform'
+    );
+    expect(
+      Array.from(
+        node.querySelectorAll('.jp-Arcade-StageHeader-environment')
+      ).map(e => e.textContent)
+    ).toEqual(['dev']);
+    const lint = node.querySelector('.jp-Arcade-StageHeader-lint')!;
+    expect(lint.classList.contains('jp-mod-error')).toBe(true);
+    expect(node.getAttribute('aria-label')).toContain('1 errors, 0 warnings');
+  });
+
+  it('warns about a stage without environments and hides lint when there is no linter', () => {
+    const onProblems = jest.fn();
+    const widget = new StageHeaderWidget({ trans, onProblems });
+    widget.setHeader(stageHeaders(COMPILED).get(4)!, false);
+    expect(
+      widget.node.querySelector(
+        '.jp-Arcade-StageHeader-environment.jp-mod-warning'
+      )?.textContent
+    ).toBe('no environment');
+    expect(widget.node.querySelector('.jp-Arcade-StageHeader-lint')).toBeNull();
+    widget.setHeader(null, true);
+    expect(widget.isHidden).toBe(true);
+  });
+});
+
+describe('magic lines', () => {
+  it('parses options with quotes and keeps their positions', () => {
+    const line =
+      '%sql name="load customers" outputView=customers environments=dev,test';
+    const parsed = parseMagicLine(line)!;
+    expect(parsed.magic).toBe('%sql');
+    expect(parsed.options.map(o => [o.key, o.value])).toEqual([
+      ['name', 'load customers'],
+      ['outputView', 'customers'],
+      ['environments', 'dev,test']
+    ]);
+    expect(line.slice(parsed.options[1].start, parsed.options[1].end)).toBe(
+      'outputView=customers'
+    );
+    expect(parseMagicLine('SELECT 1')).toBeNull();
+  });
+
+  it('changes, adds and removes one option and keeps the rest of the cell', () => {
+    const source = '%sql name=a outputView=v numRows=10\nSELECT *\nFROM x';
+    expect(setMagicOption(source, 'outputView', 'w')).toBe(
+      '%sql name=a outputView=w numRows=10\nSELECT *\nFROM x'
+    );
+    expect(setMagicOption(source, 'environments', 'dev,prod')).toBe(
+      '%sql name=a outputView=v numRows=10 environments=dev,prod\nSELECT *\nFROM x'
+    );
+    expect(setMagicOption(source, 'numRows', null)).toBe(
+      '%sql name=a outputView=v\nSELECT *\nFROM x'
+    );
+    expect(setMagicOption(source, 'name', 'two words')).toBe(
+      '%sql name="two words" outputView=v numRows=10\nSELECT *\nFROM x'
+    );
+    expect(setMagicOption('{ "type": "X" }', 'name', 'a')).toBe(
+      '{ "type": "X" }'
+    );
+  });
+
+  it('picks names that are not taken', () => {
+    expect(uniqueName('transform', [])).toBe('transform');
+    expect(uniqueName('transform', ['transform', 'transform_2'])).toBe(
+      'transform_3'
+    );
+  });
+
+  it('writes a %sql stage with name, output view and all environments', () => {
+    const source = sqlStageSource({
+      name: 'transform',
+      outputView: 'transform',
+      inputView: 'customers'
+    });
+    expect(source.split('\n')[0]).toBe(
+      '%sql name=transform outputView=transform environments=dev,test,prod'
+    );
+    expect(source).toContain('FROM customers');
+    expect(isSqlCell(source)).toBe(true);
+  });
+});
+
+describe('stage options form', () => {
+  const source =
+    '%sql name="add columns" outputView=snapshot environments=dev,test numRows=5\nSELECT *\nFROM customers';
+
+  it('reads the options of the magic line', () => {
+    expect(magicOptions(source)).toEqual({
+      name: 'add columns',
+      outputView: 'snapshot',
+      environments: 'dev,test',
+      numRows: '5'
+    });
+    expect(magicOptions('{ "type": "X" }')).toEqual({});
+  });
+
+  it('replaces only the magic line and keeps options it does not edit', () => {
+    const edit = magicLineEdit(source, {
+      name: 'add columns',
+      outputView: 'customers_snapshot',
+      environments: 'dev,test,prod',
+      description: null
+    })!;
+    expect(edit.from).toBe(0);
+    expect(edit.to).toBe(source.indexOf('\n'));
+    expect(edit.text).toBe(
+      '%sql name="add columns" outputView=customers_snapshot environments=dev,test,prod numRows=5'
+    );
+    const edited = edit.text + source.slice(edit.to);
+    expect(edited.endsWith('\nSELECT *\nFROM customers')).toBe(true);
+  });
+
+  it('makes no edit when nothing changes or the cell has no magic', () => {
+    expect(magicLineEdit(source, { outputView: 'snapshot' })).toBeNull();
+    expect(magicLineEdit('{ "type": "X" }', { name: 'a' })).toBeNull();
+  });
+
+  it('fills the form from the options, and an emptied field removes its option', () => {
+    const form = new StageOptionsForm(magicOptions(source), trans);
+    const inputs = form.node.querySelectorAll('input');
+    expect(Array.from(inputs).map(i => [i.name, i.value])).toEqual([
+      ['name', 'add columns'],
+      ['description', ''],
+      ['outputView', 'snapshot'],
+      ['environments', 'dev,test'],
+      ['persist', '']
+    ]);
+    inputs[2].value = '  ';
+    inputs[4].value = 'true';
+    expect(form.getValue()).toEqual({
+      name: 'add columns',
+      description: null,
+      outputView: null,
+      environments: 'dev,test',
+      persist: 'true'
+    });
+    const edit = magicLineEdit(source, form.getValue())!;
+    expect(edit.text).toBe(
+      '%sql name="add columns" environments=dev,test numRows=5 persist=true'
+    );
+  });
+});
+
+describe('stage templates', () => {
+  const options = { name: 'stage', outputView: 'out', inputView: 'in' };
+
+  it('offers the stage types of the picker', () => {
+    expect(STAGE_TEMPLATES.map(t => t.type)).toEqual([
+      'DelimitedExtract',
+      'ParquetExtract',
+      'DeltaLakeExtract',
+      'TypingTransform',
+      'SQLValidate',
+      'DeltaLakeLoad',
+      'JDBCExecute'
+    ]);
+  });
+
+  it.each(
+    STAGE_TEMPLATES.filter(t => t.type !== 'SQLValidate').map(t => [t.type, t])
+  )(
+    '%s is a HOCON object with type, name and environments',
+    (type, template) => {
+      const source = template.source(options);
+      expect(source.startsWith('{\n')).toBe(true);
+      expect(source).toContain(`"type": "${type}"`);
+      expect(source).toContain('"name": "stage"');
+      expect(source).toContain('"environments": ["dev", "test", "prod"]');
+      // Substitutions stay outside quotes so HOCON resolves them.
+      expect(source).not.toMatch(/"\$\{/);
+    }
+  );
+
+  it('wires views: extracts write the output view, loads read the input view', () => {
+    const byType = new Map(
+      STAGE_TEMPLATES.map(t => [t.type, t.source(options)])
+    );
+    expect(byType.get('DelimitedExtract')).toContain('"outputView": "out"');
+    expect(byType.get('DelimitedExtract')).toContain(
+      '"inputURI": ${LAKE}"/raw/*.csv"'
+    );
+    expect(byType.get('TypingTransform')).toContain('"inputView": "in"');
+    expect(byType.get('DeltaLakeLoad')).toContain('"inputView": "in"');
+    expect(byType.get('DeltaLakeLoad')).toContain('"saveMode": "Overwrite"');
+    expect(byType.get('JDBCExecute')).toContain('"jdbcURL": ${JDBC_URL}');
+  });
+
+  it('writes SQLValidate as a %sqlvalidate cell returning valid and message', () => {
+    const source = STAGE_TEMPLATES.find(t => t.type === 'SQLValidate')!.source(
+      options
+    );
+    expect(source.split('\n')[0]).toBe(
+      '%sqlvalidate name="stage" environments=dev,test,prod'
+    );
+    expect(source).toContain('AS valid');
+    expect(source).toContain('AS message');
+    expect(source).toContain('FROM in');
+  });
+});
+
+describe('diagnostics in the editor', () => {
+  const source = '%sql name=a outputView=v\nSELECT *\nFROM missing_view\n';
+
+  it('maps 1-based line and column to the word at that place', () => {
+    const range = diagnosticRange(source, { line: 3, column: 6 });
+    expect(source.slice(range.from, range.to)).toBe('missing_view');
+  });
+
+  it('uses the end position when the linter gives one', () => {
+    const range = diagnosticRange(source, {
+      line: 2,
+      column: 1,
+      endLine: 3,
+      endColumn: 5
+    });
+    expect(source.slice(range.from, range.to)).toBe('SELECT *\nFROM');
+  });
+
+  it('clamps positions of stale diagnostics into the source', () => {
+    const range = diagnosticRange('SELECT 1', { line: 9, column: 40 });
+    expect(range).toEqual({ from: 7, to: 8 });
+    expect(diagnosticRange('', { line: 1, column: 1 })).toEqual({
+      from: 0,
+      to: 0
+    });
+  });
+
+  it('turns lint diagnostics into CodeMirror diagnostics', () => {
+    expect(
+      toEditorDiagnostics(source, [
+        diagnostic(0, 'warning', {
+          line: 1,
+          column: 13,
+          code: 'sql-param-unused'
+        })
+      ])
+    ).toEqual([
+      {
+        from: 12,
+        to: 22,
+        severity: 'warning',
+        source: 'sql-param-unused',
+        message: 'Table or view not found'
+      }
+    ]);
+  });
+
+  it('highlights only %sql and %sqlvalidate cells', () => {
+    expect(isSqlCell('%sqlvalidate name=x\nSELECT 1')).toBe(true);
+    expect(isSqlCell('%sql')).toBe(true);
+    expect(isSqlCell('%sqlvaildate name=x')).toBe(false);
+    expect(isSqlCell('{ "type": "SQLTransform" }')).toBe(false);
+  });
+
+  it('lists problems in reading order', () => {
+    const sorted = sortDiagnostics([
+      diagnostic(3, 'warning'),
+      diagnostic(1, 'warning', { line: 2 }),
+      diagnostic(1, 'error', { line: 2 }),
+      diagnostic(1, 'info')
+    ]);
+    expect(sorted.map(d => [d.cell, d.line, d.severity])).toEqual([
+      [1, 1, 'info'],
+      [1, 2, 'error'],
+      [1, 2, 'warning'],
+      [3, 1, 'warning']
+    ]);
+  });
+});
+
+describe('the notebook sent to the bridge', () => {
+  it('splits cell sources into lines like a saved .ipynb', () => {
+    const notebook = {
+      metadata: { kernelspec: { name: 'arc' } },
+      cells: [
+        { cell_type: 'code', source: '%sql name=a\nSELECT 1\n' },
+        { cell_type: 'code', source: '' },
+        { cell_type: 'markdown', source: ['# already', ' lines'] }
+      ]
+    };
+    expect(notebookForBridge(notebook)).toEqual({
+      metadata: { kernelspec: { name: 'arc' } },
+      cells: [
+        { cell_type: 'code', source: ['%sql name=a\n', 'SELECT 1\n'] },
+        { cell_type: 'code', source: [] },
+        { cell_type: 'markdown', source: ['# already', ' lines'] }
+      ]
+    });
+  });
+
+  it('finds the view a new stage reads: the last output view above it', () => {
+    const headers = stageHeaders(COMPILED).values();
+    expect(insertionContext(headers, 3)).toEqual({
+      names: ['extract customers', 'clean', 'typo'],
+      views: ['customers_raw', 'customers'],
+      inputView: 'customers'
+    });
+    expect(insertionContext(stageHeaders(COMPILED).values(), 1).inputView).toBe(
+      'customers_raw'
+    );
+    expect(insertionContext([], 0).inputView).toBeNull();
+  });
+});
+
+class FakeApi implements IStagesApi {
+  compiles: unknown[] = [];
+  lintError: unknown = null;
+  diagnostics: LintDiagnostic[] = [];
+
+  async compile(notebook: unknown): Promise<CompileResponse> {
+    this.compiles.push(notebook);
+    return COMPILED;
+  }
+
+  async lint(): Promise<{ diagnostics: LintDiagnostic[] }> {
+    if (this.lintError) {
+      throw this.lintError;
+    }
+    return { diagnostics: this.diagnostics };
+  }
+
+  async lineage(): Promise<LineageGraph> {
+    return { nodes: [], edges: [] };
+  }
+}
+
+describe('StagesModel', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('compiles once after edits stop for the debounce delay', async () => {
+    jest.useFakeTimers();
+    const api = new FakeApi();
+    let content = 0;
+    const model = new StagesModel({
+      api,
+      content: () => ++content,
+      debounce: 300
+    });
+    const changed = jest.fn();
+    model.changed.connect(changed);
+    model.schedule();
+    jest.advanceTimersByTime(200);
+    model.schedule();
+    jest.advanceTimersByTime(299);
+    expect(api.compiles).toEqual([]);
+    jest.advanceTimersByTime(1);
+    await jest.runAllTimersAsync();
+    expect(api.compiles).toEqual([1]);
+    expect(changed).toHaveBeenCalledTimes(1);
+    expect(model.state.headers.size).toBe(3);
+    model.dispose();
+  });
+
+  it('puts lint counts on the headers', async () => {
+    const api = new FakeApi();
+    api.diagnostics = [diagnostic(1, 'error')];
+    const model = new StagesModel({ api, content: () => ({}) });
+    const state = await model.refresh();
+    expect(state.lintAvailable).toBe(true);
+    expect(state.headers.get(1)?.errors).toBe(1);
+    model.dispose();
+  });
+
+  it('keeps the headers and stops asking when the bridge has no lint route', async () => {
+    const api = new FakeApi();
+    api.lintError = new ArcadeRequestError({
+      kind: 'http',
+      status: 404,
+      message: 'Not Found'
+    });
+    const lint = jest.spyOn(api, 'lint');
+    const model = new StagesModel({ api, content: () => ({}) });
+    const state = await model.refresh();
+    expect(state.lintAvailable).toBe(false);
+    expect(state.error).toBeNull();
+    expect(state.headers.size).toBe(3);
+    await model.refresh();
+    expect(lint).toHaveBeenCalledTimes(1);
+    model.dispose();
+  });
+
+  it('reports a failed compile and shows no headers', async () => {
+    const api = new FakeApi();
+    api.compile = () =>
+      Promise.reject(
+        new ArcadeRequestError({
+          kind: 'http',
+          status: 400,
+          message: 'bad HOCON'
+        })
+      );
+    const model = new StagesModel({ api, content: () => ({}) });
+    const state = await model.refresh();
+    expect(state.error?.message).toBe('bad HOCON');
+    expect(state.headers.size).toBe(0);
+    model.dispose();
+  });
+
+  it('drops an answer that a newer compile overtook', async () => {
+    const api = new FakeApi();
+    const resolvers: ((value: CompileResponse) => void)[] = [];
+    api.compile = () => new Promise(resolve => resolvers.push(resolve));
+    const model = new StagesModel({ api, content: () => ({}) });
+    const changed = jest.fn();
+    model.changed.connect(changed);
+    const first = model.refresh();
+    const second = model.refresh();
+    resolvers[1]({ ...COMPILED, stages: COMPILED.stages.slice(0, 1) });
+    await second;
+    resolvers[0](COMPILED);
+    await first;
+    expect(changed).toHaveBeenCalledTimes(1);
+    expect(model.state.headers.size).toBe(1);
+    model.dispose();
+  });
+});
+
+describe('completion of upstream view names', () => {
+  it('offers output views of the stages above, nearest first', () => {
+    const headers = [...stageHeaders(COMPILED).values()];
+    expect(upstreamViews(headers, 4)).toEqual(['customers', 'customers_raw']);
+    expect(upstreamViews(headers, 2)).toEqual(['customers_raw']);
+    expect(upstreamViews(headers, 1)).toEqual([]);
+  });
+
+  it('completes the word before the cursor in the SQL body', () => {
+    const source =
+      '%sql name=a outputView=b environments=dev\nSELECT * FROM cust';
+    expect(
+      viewCompletions(source, source.length, [
+        'customers',
+        'customers_raw',
+        'orders'
+      ])
+    ).toEqual({
+      start: source.length - 4,
+      end: source.length,
+      items: ['customers', 'customers_raw']
+    });
+    expect(viewCompletions(source, source.length, ['orders'])).toBeNull();
+  });
+
+  it('offers every view after a space, and nothing on the magic line', () => {
+    const source = '%sql name=a outputView=cu\nSELECT * FROM ';
+    expect(
+      viewCompletions(source, source.length, ['customers'])?.items
+    ).toEqual(['customers']);
+    expect(
+      viewCompletions(source, source.indexOf('\n'), ['customers'])
+    ).toBeNull();
+  });
+
+  it('answers JupyterLab completer requests for Arc notebooks only', async () => {
+    const headers = [...stageHeaders(COMPILED).values()];
+    const notebook = new Widget();
+    const provider = new ViewNameCompletionProvider(
+      widget => (widget === notebook ? { headers, cell: 4 } : null),
+      'view'
+    );
+    expect(await provider.isApplicable({ widget: notebook })).toBe(true);
+    expect(await provider.isApplicable({ widget: new Widget() })).toBe(false);
+    const text = '%sql name=x\nSELECT * FROM customers_';
+    const reply = await provider.fetch(
+      { text, offset: text.length },
+      { widget: notebook }
+    );
+    expect(reply.items).toEqual([{ label: 'customers_raw', type: 'view' }]);
+    expect(reply.start).toBe(text.length - 'customers_'.length);
+  });
+});

@@ -1,0 +1,97 @@
+import type {
+  CompileResponse,
+  LineageGraph,
+  LintDiagnostic,
+  LintResponse
+} from 'arcade-kernel-bridge';
+import type { ServerConnection } from '@jupyterlab/services';
+import { ArcadeRequestError, isRecord, requestArcade } from '../request';
+
+function unexpected(endpoint: string): ArcadeRequestError {
+  return new ArcadeRequestError({
+    kind: 'invalid-response',
+    status: 200,
+    message: `The bridge answered ${endpoint} with an unexpected body`
+  });
+}
+
+/**
+ * True when the bridge does not offer an endpoint (yet): an older bridge
+ * answers 404 for the lint and lineage routes.
+ */
+export function isMissingEndpoint(error: unknown): boolean {
+  return error instanceof ArcadeRequestError && error.status === 404;
+}
+
+function isDiagnostic(value: unknown): value is LintDiagnostic {
+  return (
+    isRecord(value) &&
+    typeof value.cell === 'number' &&
+    typeof value.line === 'number' &&
+    typeof value.column === 'number' &&
+    typeof value.message === 'string' &&
+    (value.severity === 'error' ||
+      value.severity === 'warning' ||
+      value.severity === 'info')
+  );
+}
+
+/**
+ * The stage calls the notebook views make; an interface so models can be
+ * tested without a server.
+ */
+export interface IStagesApi {
+  compile(notebook: unknown): Promise<CompileResponse>;
+  lint(notebook: unknown, environments?: string[]): Promise<LintResponse>;
+  lineage(notebook: unknown): Promise<LineageGraph>;
+}
+
+export class StagesApi implements IStagesApi {
+  constructor(private readonly _settings: ServerConnection.ISettings) {}
+
+  async compile(notebook: unknown): Promise<CompileResponse> {
+    const body = await this._post('api/stages/compile', { notebook });
+    if (!isRecord(body) || !Array.isArray(body.stages) || !isRecord(body.job)) {
+      throw unexpected('POST api/stages/compile');
+    }
+    return body as unknown as CompileResponse;
+  }
+
+  async lint(
+    notebook: unknown,
+    environments?: string[]
+  ): Promise<LintResponse> {
+    const body = await this._post('api/stages/lint', {
+      notebook,
+      ...(environments ? { environments } : {})
+    });
+    if (
+      !isRecord(body) ||
+      !Array.isArray(body.diagnostics) ||
+      !body.diagnostics.every(isDiagnostic)
+    ) {
+      throw unexpected('POST api/stages/lint');
+    }
+    return { diagnostics: body.diagnostics };
+  }
+
+  async lineage(notebook: unknown): Promise<LineageGraph> {
+    const body = await this._post('api/stages/lineage', { notebook });
+    if (
+      !isRecord(body) ||
+      !Array.isArray(body.nodes) ||
+      !Array.isArray(body.edges)
+    ) {
+      throw unexpected('POST api/stages/lineage');
+    }
+    return body as unknown as LineageGraph;
+  }
+
+  private _post(endpoint: string, request: unknown): Promise<unknown> {
+    return requestArcade(endpoint, this._settings, {
+      method: 'POST',
+      body: JSON.stringify(request),
+      headers: { 'Content-Type': 'application/json' }
+    });
+  }
+}
