@@ -1,0 +1,106 @@
+import { expect, test } from '@jupyterlab/galata';
+import * as path from 'path';
+import { BRIDGE_START_TIMEOUT } from './helpers';
+
+const NOTEBOOK = 'lint_demo.ipynb';
+
+test.describe('lint problems and lineage of an Arc notebook', () => {
+  test.beforeEach(async ({ page, tmpPath }) => {
+    await page.contents.uploadFile(
+      path.resolve(__dirname, 'notebooks', NOTEBOOK),
+      `${tmpPath}/${NOTEBOOK}`
+    );
+    expect(await page.filebrowser.open(NOTEBOOK)).toBe(true);
+    const noKernel = page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'No Kernel' });
+    const panel = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    await expect(noKernel.or(panel.locator('.jp-Cell').first())).toBeVisible();
+    if (await noKernel.isVisible()) {
+      await noKernel.click();
+    }
+    // The headers come from the first compile, once the bridge has started.
+    await expect(panel.locator('.jp-Arcade-StageHeader-type')).not.toHaveCount(
+      0,
+      { timeout: BRIDGE_START_TIMEOUT }
+    );
+  });
+
+  test('"Lint notebook" lists the problems and goes to their cell', async ({
+    page
+  }) => {
+    const panel = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('arcade:lint-notebook')
+    );
+
+    const problems = page.locator('#jp-Arcade-Problems');
+    await expect(problems).toBeVisible();
+    const items = problems.locator('.jp-Arcade-Problems-item');
+    const unknownMagic = items.filter({
+      has: page.locator('.jp-Arcade-Problems-code', {
+        hasText: /^unknown-magic$/
+      })
+    });
+    const undefinedView = items.filter({
+      has: page.locator('.jp-Arcade-Problems-code', {
+        hasText: /^undefined-view$/
+      })
+    });
+    await expect(unknownMagic).toHaveCount(1);
+    await expect(unknownMagic).toContainText('SQLTransform');
+    await expect(undefinedView).toHaveCount(1);
+    await expect(undefinedView).toContainText('missing_view');
+    await expect(undefinedView).toContainText(`${NOTEBOOK} · cell 3`);
+
+    await undefinedView.click();
+    const third = panel.locator('.jp-Cell').nth(2);
+    await expect(third).toHaveClass(/jp-mod-active/);
+    expect(
+      await page.evaluate(
+        () =>
+          (
+            window.jupyterapp.shell.currentWidget as unknown as {
+              content: { activeCellIndex: number };
+            }
+          ).content.activeCellIndex
+      )
+    ).toBe(2);
+    await expect(
+      third.locator('.cm-editor .cm-lintRange-error', {
+        hasText: 'missing_view'
+      })
+    ).toBeVisible();
+  });
+
+  test('"Show lineage" draws the views and goes to a stage', async ({
+    page
+  }) => {
+    const panel = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('arcade:show-lineage')
+    );
+
+    const graph = page.locator(
+      '.jp-Arcade-Lineage svg.jp-Arcade-Lineage-graph'
+    );
+    await expect(graph).toBeVisible();
+    const nodes = graph.locator('g.jp-Arcade-Lineage-node');
+    const node = (label: string) =>
+      nodes.filter({
+        has: page.locator(':scope > text', {
+          hasText: new RegExp(`^${label}$`)
+        })
+      });
+    for (const label of ['a', 'b', 'missing_view']) {
+      await expect(node(label)).toHaveCount(1);
+    }
+    await expect(
+      nodes.filter({ has: page.locator('.jp-Arcade-Lineage-badge') }).first()
+    ).toBeVisible();
+    await expect(node('b').locator('.jp-Arcade-Lineage-badge')).toBeVisible();
+
+    await node('b').click();
+    await expect(panel.locator('.jp-Cell').nth(2)).toHaveClass(/jp-mod-active/);
+  });
+});
