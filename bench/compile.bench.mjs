@@ -10,29 +10,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import compileModule from '../kernel-bridge/lib/stages/compile.js';
 import lintModule from '../kernel-bridge/lib/bench/lint.cjs';
+import runtimeModule from '../kernel-bridge/lib/runs/runtime.js';
 
 const { compileNotebook } = compileModule;
 const { lintNotebook } = lintModule;
+// The same JVM flags Arcade's own batch runs use on Java 17.
+const { JAVA17_OPTIONS } = runtimeModule;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
 const CELLS = 500;
 const ITERATIONS = Number(process.env.ARCADE_BENCH_ITERATIONS ?? 50);
 const ARC_RUNS = Number(process.env.ARCADE_BENCH_ARC_RUNS ?? 1);
-const MODULES = [
-  'java.lang',
-  'java.lang.invoke',
-  'java.lang.reflect',
-  'java.io',
-  'java.net',
-  'java.nio',
-  'java.util',
-  'java.util.concurrent',
-  'java.util.concurrent.atomic',
-  'sun.nio.ch',
-  'sun.nio.cs',
-  'sun.security.action',
-  'sun.util.calendar'
-];
 
 function cell(source) {
   return {
@@ -78,7 +66,9 @@ function generateNotebook(salt = '') {
         );
         break;
       default:
-        cells.push(cell(`%log environments=dev\nSELECT '${i}' AS message${salt}`));
+        cells.push(
+          cell(`%log environments=dev\nSELECT '${i}' AS message${salt}`)
+        );
     }
   }
   return JSON.stringify({
@@ -114,7 +104,7 @@ function runArc(file) {
       'java',
       [
         '-Xmx1g',
-        ...MODULES.map(m => `--add-opens=java.base/${m}=ALL-UNNAMED`),
+        ...JAVA17_OPTIONS,
         '-Dspark.master=local[1]',
         '-Dspark.ui.enabled=false',
         '-cp',

@@ -123,3 +123,12 @@ function parseJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** The error for a success status whose body is not what the API promises. */
+export function unexpectedBody(endpoint: string): ArcadeRequestError {
+  return new ArcadeRequestError({
+    kind: 'invalid-response',
+    status: 200,
+    message: `The bridge answered ${endpoint} with an unexpected body`
+  });
+}

@@ -6,15 +6,11 @@ import type {
   StartRunResponse
 } from 'arcade-kernel-bridge';
 import type { ServerConnection } from '@jupyterlab/services';
-import { ArcadeRequestError, isRecord, requestArcade } from '../request';
-
-function unexpected(endpoint: string): ArcadeRequestError {
-  return new ArcadeRequestError({
-    kind: 'invalid-response',
-    status: 200,
-    message: `The bridge answered ${endpoint} with an unexpected body`
-  });
-}
+import {
+  isRecord,
+  requestArcade,
+  unexpectedBody as unexpected
+} from '../request';
 
 export function isRunSummary(value: unknown): value is RunSummary {
   return (

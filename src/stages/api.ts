@@ -5,15 +5,12 @@ import type {
   LintResponse
 } from 'arcade-kernel-bridge';
 import type { ServerConnection } from '@jupyterlab/services';
-import { ArcadeRequestError, isRecord, requestArcade } from '../request';
-
-function unexpected(endpoint: string): ArcadeRequestError {
-  return new ArcadeRequestError({
-    kind: 'invalid-response',
-    status: 200,
-    message: `The bridge answered ${endpoint} with an unexpected body`
-  });
-}
+import {
+  ArcadeRequestError,
+  isRecord,
+  requestArcade,
+  unexpectedBody as unexpected
+} from '../request';
 
 /**
  * True when the bridge does not offer an endpoint (yet): an older bridge

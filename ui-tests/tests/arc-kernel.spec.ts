@@ -1,15 +1,8 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
+import { SAMPLE_NOTEBOOKS, uploadAndOpen } from './helpers';
 
-const QUICKSTART = '00_quickstart.ipynb';
-const SAMPLE = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'sample-workspace',
-  'notebooks',
-  QUICKSTART
-);
+const QUICKSTART = path.join(SAMPLE_NOTEBOOKS, '00_quickstart.ipynb');
 // Spark starts inside the kernel on the first cell: tens of seconds on two busy cores.
 const FIRST_CELL_TIMEOUT = 180_000;
 
@@ -20,14 +13,13 @@ test.describe('the Arc kernel', () => {
     page,
     tmpPath
   }) => {
-    await page.contents.uploadFile(SAMPLE, `${tmpPath}/${QUICKSTART}`);
-    expect(await page.filebrowser.open(QUICKSTART)).toBe(true);
+    await uploadAndOpen(page, tmpPath, QUICKSTART);
 
     const panel = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
     await expect(panel.locator('.jp-CodeCell').first()).toContainText(
       'outputView=hello'
     );
-    await expect(panel.locator('.jp-KernelName')).toHaveText('Arc', {
+    await expect(page.getByRole('button', { name: /^Arc \|/ })).toBeVisible({
       timeout: 60_000
     });
 

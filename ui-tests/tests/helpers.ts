@@ -14,21 +14,29 @@ export function statusItem(page: IJupyterLabPageFixture) {
   return page.locator('.jp-Arcade-StatusItem');
 }
 
+/** The sample workspace's notebooks, as `make demo` clones them. */
+export const SAMPLE_NOTEBOOKS = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'sample-workspace',
+  'notebooks'
+);
+
 /**
- * Put the Arc notebook fixture in the test's folder and open it.
+ * Upload a local notebook into the test's folder and open it.
  *
  * Without an installed `arc` kernelspec JupyterLab asks which kernel to
- * use; the test only needs the document, so it answers "No Kernel".
+ * use; then the test answers "No Kernel", since it only needs the document.
  */
-export async function openArcNotebook(
+export async function uploadAndOpen(
   page: IJupyterLabPageFixture,
-  tmpPath: string
+  tmpPath: string,
+  localFile: string
 ): Promise<void> {
-  await page.contents.uploadFile(
-    path.resolve(__dirname, 'notebooks', NOTEBOOK),
-    `${tmpPath}/${NOTEBOOK}`
-  );
-  expect(await page.filebrowser.open(NOTEBOOK)).toBe(true);
+  const name = path.basename(localFile);
+  await page.contents.uploadFile(localFile, `${tmpPath}/${name}`);
+  expect(await page.filebrowser.open(name)).toBe(true);
   const noKernel = page
     .locator('.jp-Dialog')
     .getByRole('button', { name: 'No Kernel' });
@@ -37,4 +45,16 @@ export async function openArcNotebook(
   if (await noKernel.isVisible()) {
     await noKernel.click();
   }
+}
+
+/** Put the Arc notebook fixture in the test's folder and open it. */
+export async function openArcNotebook(
+  page: IJupyterLabPageFixture,
+  tmpPath: string
+): Promise<void> {
+  await uploadAndOpen(
+    page,
+    tmpPath,
+    path.resolve(__dirname, 'notebooks', NOTEBOOK)
+  );
 }

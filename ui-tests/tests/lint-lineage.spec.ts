@@ -1,24 +1,17 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
-import { BRIDGE_START_TIMEOUT } from './helpers';
+import { BRIDGE_START_TIMEOUT, uploadAndOpen } from './helpers';
 
 const NOTEBOOK = 'lint_demo.ipynb';
 
 test.describe('lint problems and lineage of an Arc notebook', () => {
   test.beforeEach(async ({ page, tmpPath }) => {
-    await page.contents.uploadFile(
-      path.resolve(__dirname, 'notebooks', NOTEBOOK),
-      `${tmpPath}/${NOTEBOOK}`
+    await uploadAndOpen(
+      page,
+      tmpPath,
+      path.resolve(__dirname, 'notebooks', NOTEBOOK)
     );
-    expect(await page.filebrowser.open(NOTEBOOK)).toBe(true);
-    const noKernel = page
-      .locator('.jp-Dialog')
-      .getByRole('button', { name: 'No Kernel' });
     const panel = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
-    await expect(noKernel.or(panel.locator('.jp-Cell').first())).toBeVisible();
-    if (await noKernel.isVisible()) {
-      await noKernel.click();
-    }
     // The headers come from the first compile, once the bridge has started.
     await expect(panel.locator('.jp-Arcade-StageHeader-type')).not.toHaveCount(
       0,

@@ -1,15 +1,8 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
+import { SAMPLE_NOTEBOOKS, uploadAndOpen } from './helpers';
 
-const QUICKSTART = '00_quickstart.ipynb';
-const SAMPLE = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'sample-workspace',
-  'notebooks',
-  QUICKSTART
-);
+const QUICKSTART = path.join(SAMPLE_NOTEBOOKS, '00_quickstart.ipynb');
 // A batch run starts its own Spark: tens of seconds on two busy cores.
 const RUN_TIMEOUT = 180_000;
 
@@ -20,8 +13,7 @@ test.describe('Run as job', () => {
     page,
     tmpPath
   }) => {
-    await page.contents.uploadFile(SAMPLE, `${tmpPath}/${QUICKSTART}`);
-    expect(await page.filebrowser.open(QUICKSTART)).toBe(true);
+    await uploadAndOpen(page, tmpPath, QUICKSTART);
     const notebook = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
     await expect(notebook.locator('.jp-CodeCell').first()).toContainText(
       'outputView=hello'

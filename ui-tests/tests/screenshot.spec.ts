@@ -4,17 +4,14 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
-import { BRIDGE_START_TIMEOUT, statusItem } from './helpers';
+import {
+  BRIDGE_START_TIMEOUT,
+  SAMPLE_NOTEBOOKS,
+  statusItem,
+  uploadAndOpen
+} from './helpers';
 
-const QUICKSTART = '00_quickstart.ipynb';
-const SAMPLE = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'sample-workspace',
-  'notebooks',
-  QUICKSTART
-);
+const QUICKSTART = path.join(SAMPLE_NOTEBOOKS, '00_quickstart.ipynb');
 
 test.use({ viewport: { width: 1280, height: 800 } });
 test.setTimeout(300_000);
@@ -23,10 +20,9 @@ test('screenshot of JupyterLab with Arcade connected and an Arc cell run', async
   page,
   tmpPath
 }) => {
-  await page.contents.uploadFile(SAMPLE, `${tmpPath}/${QUICKSTART}`);
-  expect(await page.filebrowser.open(QUICKSTART)).toBe(true);
+  await uploadAndOpen(page, tmpPath, QUICKSTART);
   const panel = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
-  await expect(panel.locator('.jp-KernelName')).toHaveText('Arc', {
+  await expect(page.getByRole('button', { name: /^Arc \|/ })).toBeVisible({
     timeout: 60_000
   });
   await page.notebook.selectCells(1);

@@ -1,21 +1,16 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
-import { BRIDGE_START_TIMEOUT } from './helpers';
+import {
+  BRIDGE_START_TIMEOUT,
+  SAMPLE_NOTEBOOKS,
+  uploadAndOpen
+} from './helpers';
 
-const NOTEBOOK = '01_customers_initial_load.ipynb';
-const SAMPLE = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'sample-workspace',
-  'notebooks',
-  NOTEBOOK
-);
+const SAMPLE = path.join(SAMPLE_NOTEBOOKS, '01_customers_initial_load.ipynb');
 
 test.describe('stage cells of an Arc notebook', () => {
   test.beforeEach(async ({ page, tmpPath }) => {
-    await page.contents.uploadFile(SAMPLE, `${tmpPath}/${NOTEBOOK}`);
-    expect(await page.filebrowser.open(NOTEBOOK)).toBe(true);
+    await uploadAndOpen(page, tmpPath, SAMPLE);
   });
 
   test('show a header with each stage type, and "Add SQL stage" inserts a stage', async ({
@@ -46,7 +41,10 @@ test.describe('stage cells of an Arc notebook', () => {
     const cells = panel.locator('.jp-Cell');
     const before = await cells.count();
     await page.notebook.selectCells(5);
-    await panel.getByRole('button', { name: '+ SQL stage' }).click();
+    // As from the palette; the cell toolbar's buttons are exercised by the next test.
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('arcade:add-sql-stage')
+    );
 
     await expect(cells).toHaveCount(before + 1);
     const inserted = cells.nth(6);
