@@ -21,7 +21,9 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
   arcade,
+  devUp,
   freePort,
+  freeStackPorts,
   isFree,
   processesMatching,
   run,
@@ -58,24 +60,9 @@ beforeAll(async () => {
     JSON.stringify({ cells: [], metadata: { kernelspec: { name: 'arc' } } })
   );
   writeFileSync(path.join(sample, 'README.md'), '# Sample\n');
-  s3Port = await freePort();
-  do {
-    gitPort = await freePort();
-  } while (gitPort === s3Port || gitPort === s3Port + 1);
+  ({ s3Port, gitPort } = await freeStackPorts());
   env = { ...process.env, ARCADE_SAMPLE_WORKSPACE: sample };
-  up = await arcade(
-    [
-      'dev',
-      'up',
-      '--state',
-      state,
-      '--s3-port',
-      String(s3Port),
-      '--git-port',
-      String(gitPort)
-    ],
-    { env }
-  );
+  up = await devUp(state, { s3Port, gitPort }, env);
   const printed = await arcade(['dev', 'env', '--state', state], { env });
   exported = new Map(
     printed.stdout
@@ -311,19 +298,7 @@ describe('arcade dev up, again', () => {
   it('reports the running stack and starts nothing', async () => {
     const s3Pid = readPidFile('minio.pid');
     const gitPid = readPidFile('git.pid');
-    const again = await arcade(
-      [
-        'dev',
-        'up',
-        '--state',
-        state,
-        '--s3-port',
-        String(s3Port),
-        '--git-port',
-        String(gitPort)
-      ],
-      { env }
-    );
+    const again = await devUp(state, { s3Port, gitPort }, env);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already running');
     expect(again.stdout).not.toContain('Starting');

@@ -98,3 +98,37 @@ export function processesMatching(marker: string): number[] {
   }
   return pids;
 }
+
+/** Two free ports for the dev stack; MinIO's console takes the S3 port + 1. */
+export async function freeStackPorts(): Promise<{
+  s3Port: number;
+  gitPort: number;
+}> {
+  const s3Port = await freePort();
+  let gitPort = await freePort();
+  while (gitPort === s3Port || gitPort === s3Port + 1) {
+    gitPort = await freePort();
+  }
+  return { s3Port, gitPort };
+}
+
+/** `arcade dev up` on the given state folder and ports. */
+export function devUp(
+  state: string,
+  ports: { s3Port: number; gitPort: number },
+  env: NodeJS.ProcessEnv
+): Promise<RunResult> {
+  return arcade(
+    [
+      'dev',
+      'up',
+      '--state',
+      state,
+      '--s3-port',
+      String(ports.s3Port),
+      '--git-port',
+      String(ports.gitPort)
+    ],
+    { env }
+  );
+}

@@ -11,7 +11,13 @@ import type {
 } from '../../src/api';
 import { loadSettings } from '../../src/config';
 import { createServer } from '../../src/server/app';
-import { arcade, freePort, processesMatching, type RunResult } from './helpers';
+import {
+  arcade,
+  devUp,
+  freeStackPorts,
+  processesMatching,
+  type RunResult
+} from './helpers';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const NOTEBOOKS = path.join(REPO, 'sample-workspace', 'notebooks');
@@ -267,24 +273,7 @@ describe('arcade run against the local S3 server (s3a://)', () => {
 
   beforeAll(async () => {
     state = path.join(tmp, 'stack');
-    const s3Port = await freePort();
-    let gitPort = await freePort();
-    while (gitPort === s3Port || gitPort === s3Port + 1) {
-      gitPort = await freePort();
-    }
-    const up = await arcade(
-      [
-        'dev',
-        'up',
-        '--state',
-        state,
-        '--s3-port',
-        String(s3Port),
-        '--git-port',
-        String(gitPort)
-      ],
-      { env }
-    );
+    const up = await devUp(state, await freeStackPorts(), env);
     expect({ code: up.code, stderr: up.stderr }).toEqual({
       code: 0,
       stderr: ''
