@@ -17,6 +17,11 @@ const baseConfig = jestJupyterLab(__dirname);
 module.exports = {
   ...baseConfig,
   automock: false,
+  // The stage engine JupyterLab loads lazily, as built for Node by kernel-bridge's build:engine.
+  moduleNameMapper: {
+    ...baseConfig.moduleNameMapper,
+    '^arcade-engine$': '<rootDir>/kernel-bridge/dist/engine.cjs'
+  },
   collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts'],
   reporters: ['default'],
   roots: ['<rootDir>/src'],

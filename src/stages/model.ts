@@ -79,14 +79,20 @@ export class StagesModel implements IDisposable {
     let diagnostics: LintDiagnostic[] = [];
     let lintAvailable = this._state.lintAvailable;
     let error: ArcadeRequestError | null = null;
+    let unparsable = false;
     try {
       compiled = await this._api.compile(notebook);
     } catch (reason) {
       error = toRequestError(reason);
+      // Arc cannot parse the notebook: the linter says where, as a diagnostic.
+      unparsable = error.code === 'invalid_notebook';
     }
-    if (compiled !== null && lintAvailable) {
+    if ((compiled !== null || unparsable) && lintAvailable) {
       try {
         diagnostics = (await this._api.lint(notebook)).diagnostics;
+        if (unparsable && diagnostics.length > 0) {
+          error = null;
+        }
       } catch (reason) {
         if (isMissingEndpoint(reason)) {
           lintAvailable = false;

@@ -24,6 +24,7 @@ import { toRequestError } from '../request';
 import { describeError } from '../status/format';
 import { CommandIDs } from '../tokens';
 import { isMissingEndpoint, StagesApi } from './api';
+import { fetchStagesContext, LocalStagesApi } from './engine';
 import { sparkSqlExtension } from './editor';
 import { layoutLineage } from './lineage';
 import { LineageView } from './lineageView';
@@ -68,7 +69,12 @@ export const stagesPlugin: JupyterFrontEndPlugin<void> = {
     completion: ICompletionProviderManager | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_arcade');
-    const api = new StagesApi(app.serviceManager.serverSettings);
+    const settings = app.serviceManager.serverSettings;
+    // Compile, lint and lineage run in the browser; the bridge is the fallback.
+    const api = new LocalStagesApi({
+      bridge: new StagesApi(settings),
+      context: () => fetchStagesContext(settings)
+    });
     const stages = new Map<NotebookPanel, NotebookStages>();
 
     extensions?.addExtension({

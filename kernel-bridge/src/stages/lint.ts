@@ -514,7 +514,7 @@ function compileErrorDiagnostic(file: string, error: unknown): LintDiagnostic {
   };
 }
 
-function cellSources(notebook: unknown): (string | null)[] {
+export function cellSources(notebook: unknown): (string | null)[] {
   if (typeof notebook !== 'object' || notebook === null) {
     return [];
   }

@@ -1,0 +1,68 @@
+/**
+ * The stage engine as JupyterLab runs it in the browser: the same compiler,
+ * linter and lineage the bridge and the CLI use, bundled on its own
+ * (`npm run build:engine`) so the editor re-lints without a round trip.
+ * Everything reachable from here must stay free of node: imports.
+ */
+import { compileNotebookJson } from './compile';
+import { buildLineage } from './lineage';
+import { cellSources, lintCompiled, lintNotebookJson } from './lint';
+import type { LintOptions } from './lint';
+import { NotebookError } from './notebook';
+import type { CompileResponse, LineageGraph, LintDiagnostic } from './types';
+
+export type { LintOptions } from './lint';
+
+/** One analysis of a notebook: the compiled job (null when Arc could not parse it) and its diagnostics. */
+export interface NotebookAnalysis {
+  compiled: CompileResponse | null;
+  diagnostics: LintDiagnostic[];
+  /** Milliseconds the analysis took. */
+  elapsedMs: number;
+}
+
+function now(): number {
+  return typeof performance === 'undefined' ? Date.now() : performance.now();
+}
+
+/**
+ * Compiles and lints a notebook (its nbformat JSON) in one pass. A notebook
+ * Arc cannot parse gives `compiled: null` and a `compile-error` diagnostic
+ * at the cell and line of the fault. Expensive work (parsing each SQL body)
+ * is cached by content, so after a one-cell edit only that cell's SQL is
+ * parsed again.
+ */
+export function analyzeNotebook(
+  notebook: unknown,
+  options: LintOptions
+): NotebookAnalysis {
+  const start = now();
+  const file = options.file ?? 'notebook';
+  let compiled: CompileResponse;
+  try {
+    compiled = compileNotebookJson(notebook, { file });
+  } catch (error) {
+    if (!(error instanceof NotebookError)) {
+      throw error;
+    }
+    return {
+      compiled: null,
+      diagnostics: lintNotebookJson(notebook, options),
+      elapsedMs: now() - start
+    };
+  }
+  const diagnostics = lintCompiled(compiled, {
+    ...options,
+    cellSources: cellSources(notebook)
+  });
+  return { compiled, diagnostics, elapsedMs: now() - start };
+}
+
+/** The lineage graph of an analysed notebook, lint findings counted on its nodes. */
+export function lineageOf(analysis: NotebookAnalysis): LineageGraph | null {
+  return analysis.compiled === null
+    ? null
+    : buildLineage(analysis.compiled, analysis.diagnostics);
+}
+
+export { compileNotebookJson, buildLineage };
