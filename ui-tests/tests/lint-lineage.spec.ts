@@ -66,6 +66,38 @@ test.describe('lint problems and lineage of an Arc notebook', () => {
     ).toBeVisible();
   });
 
+  test('lints as the user types, in the browser', async ({ page }) => {
+    const stageRequests: string[] = [];
+    page.on('request', request => {
+      if (/\/arcade\/api\/stages\//.test(request.url())) {
+        stageRequests.push(request.url());
+      }
+    });
+    const panel = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const third = panel.locator('.jp-Cell').nth(2);
+    const error = third.locator('.cm-editor .cm-lintRange-error');
+    await expect(error).toHaveText('missing_view');
+
+    // Fix the view name by typing: the underline and the problem go away.
+    await third.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    for (let i = 0; i < 'missing_view'.length; i++) {
+      await page.keyboard.press('Backspace');
+    }
+    await page.keyboard.type('a');
+    await expect(error).toHaveCount(0);
+    await expect(third.locator('.jp-Arcade-StageHeader-lint')).toHaveText(
+      '✓ lint'
+    );
+
+    // A new mistake is underlined where it is typed.
+    await page.keyboard.type(' WHERE nope(');
+    await expect(
+      third.locator('.cm-editor .cm-lintRange-error').first()
+    ).toBeVisible();
+    expect(stageRequests).toEqual([]);
+  });
+
   test('"Show lineage" draws the views and goes to a stage', async ({
     page
   }) => {
