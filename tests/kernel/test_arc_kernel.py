@@ -190,3 +190,77 @@ def test_delta_lake_through_sql(kernel, tmp_path):
     res = run(kernel, f"%sql outputView=letters_back\nSELECT * FROM delta.`{path}`")
     assert_ok(res)
     assert parse_table(res.data("text/html")) == (["letter"], [["a"]])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Kernel status (busy/idle) around non-execute requests. JupyterLab shows the kernel's status from iopub `status`
+# messages; the busy/idle of each request must carry that request's header as parent_header.
+
+
+def send_request(kc, msg_type: str, content: dict | None = None, timeout: float = 60) -> tuple[dict, dict, list[dict]]:
+    """Sends one shell request; returns (request, reply, statuses): the iopub status messages whose parent is the
+    request, in order, up to its idle."""
+    request = kc.session.msg(msg_type, content or {})
+    kc.shell_channel.send(request)
+    msg_id = request["header"]["msg_id"]
+    deadline = time.monotonic() + timeout
+    reply = None
+    while reply is None:
+        msg = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if msg["parent_header"].get("msg_id") == msg_id:
+            reply = msg
+    statuses: list[dict] = []
+    while not statuses or statuses[-1]["content"]["execution_state"] != "idle":
+        msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == msg_id:
+            statuses.append(msg)
+    return request, reply, statuses
+
+
+def assert_busy_idle_for(request: dict, statuses: list[dict]) -> None:
+    assert [s["content"]["execution_state"] for s in statuses] == ["busy", "idle"]
+    for status in statuses:
+        parent = status["parent_header"]
+        for key in ("msg_id", "msg_type", "session", "username"):
+            assert parent[key] == request["header"][key], key
+
+
+def test_kernel_info_request_gets_busy_then_idle_with_its_parent_header(kernel):
+    request, reply, statuses = send_request(kernel, "kernel_info_request")
+    assert reply["msg_type"] == "kernel_info_reply"
+    assert reply["content"]["language_info"]["name"] == "arc"
+    assert_busy_idle_for(request, statuses)
+
+
+def test_history_request_gets_busy_reply_idle(kernel):
+    # What took JupyterLab's status from "Unknown" to "Idle": it ignores the busy/idle of kernel_info_request
+    # (jupyter_server's untracked_message_types) and uses those of the history_request a notebook sends when it
+    # connects. jupyter-jvm-basekernel 2.3.0 answered that request with nothing at all.
+    kernelmanager = pytest.importorskip("jupyter_server.services.kernels.kernelmanager")
+    untracked = kernelmanager.MappingKernelManager.class_traits()["untracked_message_types"].default()
+    assert "kernel_info_request" in untracked and "history_request" not in untracked
+
+    # JupyterLab's request (NotebookHistory)
+    request, reply, statuses = send_request(kernel, "history_request", {"output": False, "raw": True, "hist_access_type": "tail", "n": 500})
+    assert reply["msg_type"] == "history_reply"
+    assert reply["content"]["status"] == "ok"
+    assert_busy_idle_for(request, statuses)
+
+
+def test_history_lists_executed_cells(kernel):
+    res = run(kernel, "%version")
+    assert_ok(res)
+    count = res.reply["content"]["execution_count"]
+
+    _, reply, _ = send_request(kernel, "history_request", {"output": False, "raw": True, "hist_access_type": "tail", "n": 1})
+    assert reply["content"]["history"] == [[1, count, "%version"]]
+
+    _, reply, _ = send_request(kernel, "history_request", {"output": False, "raw": True, "hist_access_type": "range", "session": 0, "start": count, "stop": count + 1})
+    assert reply["content"]["history"] == [[1, count, "%version"]]
+
+    _, reply, _ = send_request(kernel, "history_request", {"output": False, "raw": True, "hist_access_type": "search", "pattern": "%vers?o[a-n]*", "n": 0, "unique": True})
+    assert reply["content"]["history"][-1] == [1, count, "%version"]
+    assert len(reply["content"]["history"]) == 1
+
+    _, reply, _ = send_request(kernel, "history_request", {"output": True, "raw": True, "hist_access_type": "tail", "n": 1})
+    assert reply["content"]["history"] == [[1, count, ["%version", None]]]

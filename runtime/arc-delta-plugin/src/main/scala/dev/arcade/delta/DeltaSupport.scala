@@ -66,6 +66,15 @@ object DeltaSupport {
     }
   }
 
+  /** Repartitions by `partitionBy` columns and/or into `numPartitions` partitions, as Arc's own stages do. */
+  def repartition(df: DataFrame, partitionBy: List[String], numPartitions: Option[Int]): DataFrame =
+    (partitionBy, numPartitions) match {
+      case (Nil, Some(n)) => df.repartition(n)
+      case (Nil, None) => df
+      case (cols, Some(n)) => df.repartition(n, cols.map(df(_)): _*)
+      case (cols, None) => df.repartition(cols.map(df(_)): _*)
+    }
+
   def formatTimestamp(ts: java.sql.Timestamp): String =
     Instant.ofEpochMilli(ts.getTime).atZone(ZoneId.systemDefault).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
 

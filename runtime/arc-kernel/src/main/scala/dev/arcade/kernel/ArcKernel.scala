@@ -9,8 +9,11 @@ import scala.concurrent.{Await, ExecutionContext, Future}
 import scala.util.Try
 
 import com.typesafe.config.{Config, ConfigFactory}
+import io.github.spencerpark.jupyter.channels.{JupyterConnection, ShellHandler, ShellReplyEnvironment}
 import io.github.spencerpark.jupyter.kernel.display.DisplayData
 import io.github.spencerpark.jupyter.kernel.{BaseKernel, LanguageInfo}
+import io.github.spencerpark.jupyter.messages.request.HistoryRequest
+import io.github.spencerpark.jupyter.messages.{Message, MessageType}
 import org.apache.commons.lang3.exception.ExceptionUtils
 import org.apache.spark.sql.{DataFrame, SparkSession}
 import org.apache.spark.storage.StorageLevel
@@ -55,6 +58,15 @@ object ArcKernel {
     "Java" -> System.getProperty("java.runtime.version")
   )
 
+  /** Arc's plugins, found with ServiceLoader once (same lookup as Arc's batch runner). In the companion object: as a
+    * member of the kernel class, pattern matches on it would need an outer-reference check scalac cannot emit. */
+  private final case class Plugins(
+    pipelineStage: List[PipelineStagePlugin],
+    udf: List[UDFPlugin],
+    dynamicConfig: List[DynamicConfigurationPlugin],
+    lifecycle: List[LifecyclePlugin]
+  )
+
   /** `k=v` tokens of a magic line, with Arc's own splitting rules; surrounding double quotes are removed. */
   def parseArgs(line: String): Map[String, String] =
     ConfigUtils.parseArgs(line).toMap.map { case (k, v) => k.trim -> v.trim.stripPrefix("\"").stripSuffix("\"") }
@@ -80,13 +92,8 @@ final class ArcKernel extends BaseKernel {
   private var userData: collection.mutable.Map[String, Object] = collection.mutable.Map.empty
   private var resolutionConfig: Config = ConfigFactory.load()
 
-  /** Arc's plugins, found with ServiceLoader once (same lookup as Arc's batch runner). */
-  private final case class Plugins(
-    pipelineStage: List[PipelineStagePlugin],
-    udf: List[UDFPlugin],
-    dynamicConfig: List[DynamicConfigurationPlugin],
-    lifecycle: List[LifecyclePlugin]
-  )
+  // the cells run in this session, for history_request
+  private val history = new CellHistory()
 
   private def loadPlugins(): Plugins = {
     val loader = ai.tripl.arc.util.Utils.getContextOrSparkClassLoader
@@ -192,6 +199,50 @@ final class ArcKernel extends BaseKernel {
 
   override def isComplete(code: String): String = BaseKernel.IS_COMPLETE_YES
 
+  override def becomeHandlerForConnection(connection: JupyterConnection): Unit = {
+    super.becomeHandlerForConnection(connection)
+    // jupyter-jvm-basekernel 2.3.0 drops a history_request without a word when the kernel has no HistoryManager: no
+    // busy/idle status, no reply (and with a HistoryManager its reply has no `status` and malformed entries).
+    // JupyterLab sends one when a notebook connects, and it is the first request whose status JupyterLab uses:
+    // it ignores the busy/idle of kernel_info_request (jupyter_server's untracked_message_types). Without an answer
+    // the kernel showed "Unknown" until the first cell ran.
+    connection.setHandler(MessageType.HISTORY_REQUEST, new ShellHandler[HistoryRequest] {
+      override def handle(env: ShellReplyEnvironment, request: Message[HistoryRequest]): Unit = handleHistoryRequest(env, request)
+    })
+  }
+
+  /** busy, history_reply, idle, all with the request as parent (the protocol's rule for every request). */
+  private def handleHistoryRequest(env: ShellReplyEnvironment, request: Message[HistoryRequest]): Unit = {
+    env.setBusyDeferIdle() // idle is sent once the handler returns, even if it throws
+    val content = new java.util.LinkedHashMap[String, AnyRef]()
+    try {
+      val req = request.getContent
+      val entries = req match {
+        case r: HistoryRequest.Tail => history.tail(r.getMaxReturnLength)
+        case r: HistoryRequest.Range => history.range(r.getSessionIndex, r.getStart, r.getStop)
+        case r: HistoryRequest.Search => history.search(r.getPattern, r.getMaxReturnLength, r.filterUnique)
+        case _ => Nil
+      }
+      // IPython's shapes: [session, line, input], or [session, line, [input, output]] (no outputs are kept here)
+      val tuples = entries.map { e =>
+        val io: AnyRef = if (req.includeOutput) java.util.Arrays.asList[AnyRef](e.input, null) else e.input
+        java.util.Arrays.asList[AnyRef](Integer.valueOf(e.session), Integer.valueOf(e.line), io)
+      }
+      content.put("status", "ok")
+      content.put("history", tuples.asJava)
+    } catch {
+      case e: Exception =>
+        content.clear()
+        content.put("status", "error")
+        content.put("ename", e.getClass.getSimpleName)
+        content.put("evalue", Option(e.getMessage).getOrElse(""))
+        content.put("traceback", java.util.Collections.emptyList[String]())
+    }
+    // the library's HistoryReply content class cannot carry `status`; the content is serialised by its runtime class
+    val replyType = MessageType.HISTORY_REPLY.asInstanceOf[MessageType[java.util.Map[String, AnyRef]]]
+    env.reply(new Message[java.util.Map[String, AnyRef]](request, replyType, content))
+  }
+
   override def interrupt(): Unit = sparkIfStarted.foreach(s => Try(s.sparkContext.cancelAllJobs()))
 
   override def onShutdown(isRestarting: Boolean): Unit = {
@@ -214,6 +265,8 @@ final class ArcKernel extends BaseKernel {
   override def eval(code: String): DisplayData = {
     val cell = code.trim
     if (cell.isEmpty) return null
+    // BaseKernel has already taken this cell's execution count
+    history.record(executionCount.get() - 1, code)
     try {
       val firstLine = cell.linesIterator.next().trim
       val magic = if (firstLine.startsWith("%")) firstLine.split("\\s+", 2)(0).toLowerCase else ""

@@ -11,21 +11,18 @@ import org.apache.spark.sql.types.StructType
 import ai.tripl.arc.api.API._
 import ai.tripl.arc.config._
 import ai.tripl.arc.config.Error._
-import ai.tripl.arc.plugins.PipelineStagePlugin
 import ai.tripl.arc.util.CloudUtils
 import ai.tripl.arc.util.DetailException
 import ai.tripl.arc.util.EitherUtils._
 import ai.tripl.arc.util.ExtractUtils
 
-import dev.arcade.delta.DeltaSupport
+import dev.arcade.delta.{DeltaStagePlugin, DeltaSupport}
 
 /** Arcade's DeltaLakeExtract: reads a Delta Lake table (optionally time travelled) into a view.
   *
   * Same stage type and keys as tripl-ai's arc-deltalake-pipeline-plugin, implemented for Arc 3.7.0.
   */
-class DeltaLakeExtract extends PipelineStagePlugin with JupyterCompleter {
-
-  val version = DeltaSupport.pluginVersion
+class DeltaLakeExtract extends DeltaStagePlugin {
 
   def snippet()(implicit arcContext: ARCContext): String = {
     s"""{
@@ -50,55 +47,44 @@ class DeltaLakeExtract extends PipelineStagePlugin with JupyterCompleter {
     import ai.tripl.arc.config.ConfigUtils._
     implicit val c: Config = config
 
-    val id = getOptionalValue[String]("id")
-    val name = getValue[String]("name")
-    val description = getOptionalValue[String]("description")
+    val common = readCommonOptions()
     val input = getValue[String]("inputURI") |> checkInputURI("inputURI") _
     val outputView = getValue[String]("outputView")
     val persist = getValue[java.lang.Boolean]("persist", default = Some(false))
-    val numPartitions = getOptionalValue[Int]("numPartitions")
-    val partitionBy = getValue[StringList]("partitionBy", default = Some(Nil))
-    val authentication = readAuthentication("authentication")
     val timeTravel = readTimeTravel(c)
-    val extractColumns = if (c.hasPath("schemaURI")) getValue[String]("schemaURI") |> parseURI("schemaURI") _ |> textContentForURI("schemaURI", authentication) |> getExtractColumns("schemaURI") _ else Right(List.empty)
+    val extractColumns = if (c.hasPath("schemaURI")) getValue[String]("schemaURI") |> parseURI("schemaURI") _ |> textContentForURI("schemaURI", common.authentication) |> getExtractColumns("schemaURI") _ else Right(List.empty)
     val schemaView = if (c.hasPath("schemaView")) getValue[String]("schemaView") else Right("")
-    val params = readMap("params", c)
-    val invalidKeys = checkValidKeys(c)(expectedKeys)
+    val invalidKeys = checkKeys()
 
-    (id, name, description, input, outputView, persist, numPartitions, partitionBy, authentication, timeTravel, extractColumns, schemaView, invalidKeys) match {
-      case (Right(id), Right(name), Right(description), Right(input), Right(outputView), Right(persist), Right(numPartitions), Right(partitionBy), Right(authentication), Right(timeTravel), Right(extractColumns), Right(schemaView), Right(_)) =>
+    (common.values, input, outputView, persist, timeTravel, extractColumns, schemaView, invalidKeys) match {
+      case (Some(shared), Right(input), Right(outputView), Right(persist), Right(timeTravel), Right(extractColumns), Right(schemaView), Right(_)) =>
         val schema: Either[String, List[ExtractColumn]] = if (c.hasPath("schemaView")) Left(schemaView) else Right(extractColumns)
 
         val stage = DeltaLakeExtractStage(
           plugin = this,
-          id = id,
-          name = name,
-          description = description,
+          id = shared.id,
+          name = shared.name,
+          description = shared.description,
           input = input,
           outputView = outputView,
-          authentication = authentication,
-          params = params,
+          authentication = shared.authentication,
+          params = shared.params,
           persist = persist,
-          numPartitions = numPartitions,
-          partitionBy = partitionBy,
+          numPartitions = shared.numPartitions,
+          partitionBy = shared.partitionBy,
           timeTravel = timeTravel,
           schema = schema
         )
 
-        authentication.foreach { a => stage.stageDetail.put("authentication", a.method) }
+        shared.putDetail(stage.stageDetail)
         stage.stageDetail.put("input", input)
         stage.stageDetail.put("outputView", outputView)
         stage.stageDetail.put("persist", java.lang.Boolean.valueOf(persist))
-        stage.stageDetail.put("params", params.asJava)
-        stage.stageDetail.put("partitionBy", partitionBy.asJava)
-        numPartitions.foreach { n => stage.stageDetail.put("numPartitions", Integer.valueOf(n)) }
         timeTravel.foreach { tt => stage.stageDetail.put("options", tt.toDetail) }
 
         Right(stage)
       case _ =>
-        val allErrors: Errors = List(id, name, description, input, outputView, persist, numPartitions, partitionBy, authentication, timeTravel, extractColumns, schemaView, invalidKeys).collect { case Left(errs) => errs }.flatten
-        val stageName = stringOrDefault(name, "unnamed stage")
-        Left(StageError(index, stageName, c.origin.lineNumber, allErrors) :: Nil)
+        invalidStage(index, common.name, common.id, common.name, common.description, input, outputView, persist, common.numPartitions, common.partitionBy, common.authentication, timeTravel, extractColumns, schemaView, invalidKeys)
     }
   }
 
@@ -278,19 +264,7 @@ object DeltaLakeExtractStage {
     }
 
     val repartitionedDF = try {
-      stage.partitionBy match {
-        case Nil =>
-          stage.numPartitions match {
-            case Some(n) => df.repartition(n)
-            case None => df
-          }
-        case partitionBy =>
-          val partitionCols = partitionBy.map(col => df(col))
-          stage.numPartitions match {
-            case Some(n) => df.repartition(n, partitionCols: _*)
-            case None => df.repartition(partitionCols: _*)
-          }
-      }
+      DeltaSupport.repartition(df, stage.partitionBy, stage.numPartitions)
     } catch {
       case e: Exception => fail(stage, e)
     }

@@ -11,20 +11,17 @@ import org.apache.spark.sql._
 import ai.tripl.arc.api.API._
 import ai.tripl.arc.config._
 import ai.tripl.arc.config.Error._
-import ai.tripl.arc.plugins.PipelineStagePlugin
 import ai.tripl.arc.util.CloudUtils
 import ai.tripl.arc.util.DetailException
 import ai.tripl.arc.util.EitherUtils._
 
-import dev.arcade.delta.DeltaSupport
+import dev.arcade.delta.{DeltaStagePlugin, DeltaSupport}
 
 /** Arcade's DeltaLakeLoad: writes a view to a Delta Lake table.
   *
   * Same stage type and keys as tripl-ai's arc-deltalake-pipeline-plugin, implemented for Arc 3.7.0.
   */
-class DeltaLakeLoad extends PipelineStagePlugin with JupyterCompleter {
-
-  val version = DeltaSupport.pluginVersion
+class DeltaLakeLoad extends DeltaStagePlugin {
 
   def snippet()(implicit arcContext: ARCContext): String = {
     s"""{
@@ -48,26 +45,20 @@ class DeltaLakeLoad extends PipelineStagePlugin with JupyterCompleter {
     import ai.tripl.arc.config.ConfigUtils._
     implicit val c: Config = config
 
-    val id = getOptionalValue[String]("id")
-    val name = getValue[String]("name")
-    val description = getOptionalValue[String]("description")
-    val inputView = getValue[String]("inputView")
-    val outputURI = getValue[String]("outputURI") |> parseURI("outputURI") _
-    val partitionBy = getValue[StringList]("partitionBy", default = Some(Nil))
-    val numPartitions = getOptionalValue[Int]("numPartitions")
-    val authentication = readAuthentication("authentication")
+    val common = readCommonOptions()
+    val inputView = readInputView()
+    val outputURI = readOutputURI()
     val saveMode = getValue[String]("saveMode", default = Some("Overwrite"), validValues = "Append" :: "ErrorIfExists" :: "Ignore" :: "Overwrite" :: Nil) |> parseSaveMode("saveMode") _
     val outputMode = getValue[String]("outputMode", default = Some("Append"), validValues = "Append" :: "Complete" :: "Update" :: Nil) |> parseOutputModeType("outputMode") _
     val replaceWhere = getOptionalValue[String]("replaceWhere")
     val mergeSchema = getOptionalValue[java.lang.Boolean]("mergeSchema")
     val overwriteSchema = getOptionalValue[java.lang.Boolean]("overwriteSchema")
     val checkpointLocation = getOptionalValue[String]("checkpointLocation")
-    val generateSymlinkManifest = getValue[java.lang.Boolean]("generateSymlinkManifest", default = Some(true))
-    val params = readMap("params", c)
-    val invalidKeys = checkValidKeys(c)(expectedKeys)
+    val generateSymlinkManifest = readGenerateSymlinkManifest()
+    val invalidKeys = checkKeys()
 
-    (id, name, description, inputView, outputURI, partitionBy, numPartitions, authentication, saveMode, outputMode, replaceWhere, mergeSchema, overwriteSchema, checkpointLocation, generateSymlinkManifest, invalidKeys) match {
-      case (Right(id), Right(name), Right(description), Right(inputView), Right(outputURI), Right(partitionBy), Right(numPartitions), Right(authentication), Right(saveMode), Right(outputMode), Right(replaceWhere), Right(mergeSchema), Right(overwriteSchema), Right(checkpointLocation), Right(generateSymlinkManifest), Right(_)) =>
+    (common.values, inputView, outputURI, saveMode, outputMode, replaceWhere, mergeSchema, overwriteSchema, checkpointLocation, generateSymlinkManifest, invalidKeys) match {
+      case (Some(shared), Right(inputView), Right(outputURI), Right(saveMode), Right(outputMode), Right(replaceWhere), Right(mergeSchema), Right(overwriteSchema), Right(checkpointLocation), Right(generateSymlinkManifest), Right(_)) =>
 
         // Delta writer options: `options` first, then the dedicated keys; overwriteSchema defaults to true
         // (as in the original plugin) so an Overwrite can change the table's schema.
@@ -80,36 +71,31 @@ class DeltaLakeLoad extends PipelineStagePlugin with JupyterCompleter {
 
         val stage = DeltaLakeLoadStage(
           plugin = this,
-          id = id,
-          name = name,
-          description = description,
+          id = shared.id,
+          name = shared.name,
+          description = shared.description,
           inputView = inputView,
           outputURI = outputURI,
-          partitionBy = partitionBy,
-          numPartitions = numPartitions,
-          authentication = authentication,
+          partitionBy = shared.partitionBy,
+          numPartitions = shared.numPartitions,
+          authentication = shared.authentication,
           saveMode = saveMode,
           outputMode = outputMode,
           options = options,
           generateSymlinkManifest = generateSymlinkManifest,
-          params = params
+          params = shared.params
         )
 
-        authentication.foreach { a => stage.stageDetail.put("authentication", a.method) }
-        numPartitions.foreach { n => stage.stageDetail.put("numPartitions", Integer.valueOf(n)) }
+        shared.putDetail(stage.stageDetail)
         stage.stageDetail.put("inputView", inputView)
         stage.stageDetail.put("outputURI", outputURI.toString)
-        stage.stageDetail.put("partitionBy", partitionBy.asJava)
         stage.stageDetail.put("saveMode", saveMode.toString.toLowerCase)
         stage.stageDetail.put("options", options.asJava)
-        stage.stageDetail.put("params", params.asJava)
         stage.stageDetail.put("generateSymlinkManifest", java.lang.Boolean.valueOf(generateSymlinkManifest))
 
         Right(stage)
       case _ =>
-        val allErrors: Errors = List(id, name, description, inputView, outputURI, partitionBy, numPartitions, authentication, saveMode, outputMode, replaceWhere, mergeSchema, overwriteSchema, checkpointLocation, generateSymlinkManifest, invalidKeys).collect { case Left(errs) => errs }.flatten
-        val stageName = stringOrDefault(name, "unnamed stage")
-        Left(StageError(index, stageName, c.origin.lineNumber, allErrors) :: Nil)
+        invalidStage(index, common.name, common.id, common.name, common.description, inputView, outputURI, common.partitionBy, common.numPartitions, common.authentication, saveMode, outputMode, replaceWhere, mergeSchema, overwriteSchema, checkpointLocation, generateSymlinkManifest, invalidKeys)
     }
   }
 }
@@ -154,12 +140,7 @@ object DeltaLakeLoadStage {
         if (stage.numPartitions.isEmpty) {
           stage.stageDetail.put("numPartitions", Integer.valueOf(nonNullDF.rdd.getNumPartitions))
         }
-        val repartitioned = (stage.partitionBy, stage.numPartitions) match {
-          case (Nil, Some(n)) => nonNullDF.repartition(n)
-          case (Nil, None) => nonNullDF
-          case (cols, Some(n)) => nonNullDF.repartition(n, cols.map(nonNullDF(_)): _*)
-          case (cols, None) => nonNullDF.repartition(cols.map(nonNullDF(_)): _*)
-        }
+        val repartitioned = DeltaSupport.repartition(nonNullDF, stage.partitionBy, stage.numPartitions)
         val writer = repartitioned.write.format("delta").mode(stage.saveMode).options(stage.options)
         val partitioned = if (stage.partitionBy.isEmpty) writer else writer.partitionBy(stage.partitionBy: _*)
         partitioned.save(path)

@@ -11,12 +11,11 @@ import org.apache.spark.sql._
 import ai.tripl.arc.api.API._
 import ai.tripl.arc.config._
 import ai.tripl.arc.config.Error._
-import ai.tripl.arc.plugins.PipelineStagePlugin
 import ai.tripl.arc.util.CloudUtils
 import ai.tripl.arc.util.DetailException
 import ai.tripl.arc.util.EitherUtils._
 
-import dev.arcade.delta.DeltaSupport
+import dev.arcade.delta.{DeltaStagePlugin, DeltaSupport}
 
 /** Arcade's DeltaLakeMergeLoad: merges (upserts) a view into a Delta Lake table.
   *
@@ -24,9 +23,7 @@ import dev.arcade.delta.DeltaSupport
   * on Delta Lake 2.3.0 (whose WHEN NOT MATCHED BY SOURCE clause backs `whenNotMatchedBySourceDelete`).
   * The source view is aliased `source` and the table `target` in every condition / expression.
   */
-class DeltaLakeMergeLoad extends PipelineStagePlugin with JupyterCompleter {
-
-  val version = DeltaSupport.pluginVersion
+class DeltaLakeMergeLoad extends DeltaStagePlugin {
 
   def snippet()(implicit arcContext: ARCContext): String = {
     s"""{
@@ -55,19 +52,13 @@ class DeltaLakeMergeLoad extends PipelineStagePlugin with JupyterCompleter {
     import ai.tripl.arc.config.ConfigUtils._
     implicit val c: Config = config
 
-    val id = getOptionalValue[String]("id")
-    val name = getValue[String]("name")
-    val description = getOptionalValue[String]("description")
-    val inputView = getValue[String]("inputView")
-    val outputURI = getValue[String]("outputURI") |> parseURI("outputURI") _
+    val common = readCommonOptions()
+    val inputView = readInputView()
+    val outputURI = readOutputURI()
     val createTableIfNotExists = getValue[java.lang.Boolean]("createTableIfNotExists", default = Some(false))
-    val authentication = readAuthentication("authentication")
-    val partitionBy = getValue[StringList]("partitionBy", default = Some(Nil))
-    val numPartitions = getOptionalValue[Int]("numPartitions")
     val condition = getValue[String]("condition")
     val whenMatchedDeleteFirst = getValue[java.lang.Boolean]("whenMatchedDeleteFirst", default = Some(true))
-    val generateSymlinkManifest = getValue[java.lang.Boolean]("generateSymlinkManifest", default = Some(true))
-    val params = readMap("params", c)
+    val generateSymlinkManifest = readGenerateSymlinkManifest()
 
     // the clause objects: an empty object ({}) means "unconditionally" / "all columns"
     def clause(key: String, withValues: Boolean): Either[Errors, Option[MergeClause]] = {
@@ -92,16 +83,16 @@ class DeltaLakeMergeLoad extends PipelineStagePlugin with JupyterCompleter {
     val whenMatchedDelete = clause("whenMatchedDelete", withValues = false)
     val whenNotMatchedByTargetInsert = clause("whenNotMatchedByTargetInsert", withValues = true)
     val whenNotMatchedBySourceDelete = clause("whenNotMatchedBySourceDelete", withValues = false)
-    val invalidKeys = checkValidKeys(c)(expectedKeys)
+    val invalidKeys = checkKeys()
 
-    (id, name, description, inputView, outputURI, createTableIfNotExists, authentication, partitionBy, numPartitions, condition, whenMatchedDeleteFirst, generateSymlinkManifest, whenMatchedUpdate, whenMatchedDelete, whenNotMatchedByTargetInsert, whenNotMatchedBySourceDelete, invalidKeys) match {
-      case (Right(id), Right(name), Right(description), Right(inputView), Right(outputURI), Right(createTableIfNotExists), Right(authentication), Right(partitionBy), Right(numPartitions), Right(condition), Right(whenMatchedDeleteFirst), Right(generateSymlinkManifest), Right(whenMatchedUpdate), Right(whenMatchedDelete), Right(whenNotMatchedByTargetInsert), Right(whenNotMatchedBySourceDelete), Right(_)) =>
+    (common.values, inputView, outputURI, createTableIfNotExists, condition, whenMatchedDeleteFirst, generateSymlinkManifest, whenMatchedUpdate, whenMatchedDelete, whenNotMatchedByTargetInsert, whenNotMatchedBySourceDelete, invalidKeys) match {
+      case (Some(shared), Right(inputView), Right(outputURI), Right(createTableIfNotExists), Right(condition), Right(whenMatchedDeleteFirst), Right(generateSymlinkManifest), Right(whenMatchedUpdate), Right(whenMatchedDelete), Right(whenNotMatchedByTargetInsert), Right(whenNotMatchedBySourceDelete), Right(_)) =>
 
         val stage = DeltaLakeMergeLoadStage(
           plugin = this,
-          id = id,
-          name = name,
-          description = description,
+          id = shared.id,
+          name = shared.name,
+          description = shared.description,
           inputView = inputView,
           outputURI = outputURI,
           createTableIfNotExists = createTableIfNotExists,
@@ -111,23 +102,20 @@ class DeltaLakeMergeLoad extends PipelineStagePlugin with JupyterCompleter {
           whenMatchedDelete = whenMatchedDelete,
           whenNotMatchedByTargetInsert = whenNotMatchedByTargetInsert,
           whenNotMatchedBySourceDelete = whenNotMatchedBySourceDelete,
-          authentication = authentication,
-          partitionBy = partitionBy,
-          numPartitions = numPartitions,
-          params = params,
+          authentication = shared.authentication,
+          partitionBy = shared.partitionBy,
+          numPartitions = shared.numPartitions,
+          params = shared.params,
           generateSymlinkManifest = generateSymlinkManifest
         )
 
-        authentication.foreach { a => stage.stageDetail.put("authentication", a.method) }
+        shared.putDetail(stage.stageDetail)
         stage.stageDetail.put("inputView", inputView)
         stage.stageDetail.put("outputURI", outputURI.toString)
         stage.stageDetail.put("condition", condition)
         stage.stageDetail.put("createTableIfNotExists", java.lang.Boolean.valueOf(createTableIfNotExists))
         stage.stageDetail.put("whenMatchedDeleteFirst", java.lang.Boolean.valueOf(whenMatchedDeleteFirst))
         stage.stageDetail.put("generateSymlinkManifest", java.lang.Boolean.valueOf(generateSymlinkManifest))
-        stage.stageDetail.put("partitionBy", partitionBy.asJava)
-        stage.stageDetail.put("params", params.asJava)
-        numPartitions.foreach { n => stage.stageDetail.put("numPartitions", Integer.valueOf(n)) }
         whenMatchedUpdate.foreach { cl => stage.stageDetail.put("whenMatchedUpdate", cl.toDetail("updateAll")) }
         whenMatchedDelete.foreach { cl => stage.stageDetail.put("whenMatchedDelete", cl.toDetail("")) }
         whenNotMatchedByTargetInsert.foreach { cl => stage.stageDetail.put("whenNotMatchedByTargetInsert", cl.toDetail("insertAll")) }
@@ -135,9 +123,7 @@ class DeltaLakeMergeLoad extends PipelineStagePlugin with JupyterCompleter {
 
         Right(stage)
       case _ =>
-        val allErrors: Errors = List(id, name, description, inputView, outputURI, createTableIfNotExists, authentication, partitionBy, numPartitions, condition, whenMatchedDeleteFirst, generateSymlinkManifest, whenMatchedUpdate, whenMatchedDelete, whenNotMatchedByTargetInsert, whenNotMatchedBySourceDelete, invalidKeys).collect { case Left(errs) => errs }.flatten
-        val stageName = stringOrDefault(name, "unnamed stage")
-        Left(StageError(index, stageName, c.origin.lineNumber, allErrors) :: Nil)
+        invalidStage(index, common.name, common.id, common.name, common.description, inputView, outputURI, createTableIfNotExists, common.authentication, common.partitionBy, common.numPartitions, condition, whenMatchedDeleteFirst, generateSymlinkManifest, whenMatchedUpdate, whenMatchedDelete, whenNotMatchedByTargetInsert, whenNotMatchedBySourceDelete, invalidKeys)
     }
   }
 }
@@ -230,12 +216,7 @@ object DeltaLakeMergeLoadStage {
         complete.execute()
       } else if (stage.createTableIfNotExists) {
         // no table yet: the source becomes the table
-        val repartitioned = (stage.partitionBy, stage.numPartitions) match {
-          case (Nil, Some(n)) => nonNullDF.repartition(n)
-          case (Nil, None) => nonNullDF
-          case (cols, Some(n)) => nonNullDF.repartition(n, cols.map(nonNullDF(_)): _*)
-          case (cols, None) => nonNullDF.repartition(cols.map(nonNullDF(_)): _*)
-        }
+        val repartitioned = DeltaSupport.repartition(nonNullDF, stage.partitionBy, stage.numPartitions)
         val writer = repartitioned.write.format("delta").mode(SaveMode.ErrorIfExists)
         (if (stage.partitionBy.isEmpty) writer else writer.partitionBy(stage.partitionBy: _*)).save(path)
       } else {
