@@ -584,7 +584,10 @@ function compileCell(
   }
   let list: HoconNode | undefined = root;
   for (const key of path) {
-    if (list?.kind !== 'object' || (key !== path[0] && list.fields.size !== 1)) {
+    if (
+      list?.kind !== 'object' ||
+      (key !== path[0] && list.fields.size !== 1)
+    ) {
       return null;
     }
     list = field(list, key);
@@ -684,9 +687,7 @@ function compileByCell(
 
   // Newlines before each list's first element, as generateJobText lays them out.
   let newlines = 3;
-  const place = (
-    list: Item[]
-  ): { result: CellResult; jobLine: number }[] => {
+  const place = (list: Item[]): { result: CellResult; jobLine: number }[] => {
     const placed: { result: CellResult; jobLine: number }[] = [];
     if (list.length === 0) {
       newlines += 2;

@@ -4,7 +4,7 @@
  * frontend can bundle it.
  */
 import { INPUT_VIEW_KEYS, OUTPUT_VIEW_KEYS } from './lint';
-import { analyzeSql, type SqlParamValues } from './sql';
+import { analyzeSql, fillParams, type SqlParamValues } from './sql';
 import type {
   CompileResponse,
   JsonValue,
@@ -87,13 +87,41 @@ export function buildLineage(
         inputs.push(node(kind, name, null, null));
       }
     }
+    const outputs: string[] = [];
     if (typeof json.sql === 'string' && source === null) {
-      for (const table of analyzeSql(json.sql, params(json.sqlParams)).tables) {
-        const kind = created.has(table.name.toLowerCase()) ? 'view' : 'table';
-        inputs.push(node(kind, table.name, null, null));
+      const analysis = analyzeSql(json.sql, params(json.sqlParams));
+      const sqlParams = json.sqlParams;
+      const paramText = (name: string): string | null =>
+        typeof sqlParams === 'object' &&
+        sqlParams !== null &&
+        !Array.isArray(sqlParams)
+          ? uriText(sqlParams[name])
+          : null;
+      for (const table of analysis.tables) {
+        if (table.path !== null) {
+          inputs.push(
+            node('source', fillParams(table.path, paramText), null, null)
+          );
+        } else {
+          const kind = created.has(table.name.toLowerCase()) ? 'view' : 'table';
+          inputs.push(node(kind, table.name, null, null));
+        }
+      }
+      // A MERGE, INSERT, UPDATE or DELETE target is an output, not an input.
+      // Delta can MERGE into a view over a Delta table, so a view an earlier
+      // stage created stands for the table behind it.
+      for (const table of analysis.writes) {
+        if (table.path !== null) {
+          outputs.push(
+            node('sink', fillParams(table.path, paramText), info.cell, index)
+          );
+        } else if (created.has(table.name.toLowerCase())) {
+          outputs.push(node('view', table.name, null, null));
+        } else {
+          outputs.push(node('table', table.name, null, null));
+        }
       }
     }
-    const outputs: string[] = [];
     for (const key of OUTPUT_VIEW_KEYS) {
       const name = json[key];
       if (typeof name === 'string') {
@@ -106,8 +134,11 @@ export function buildLineage(
       outputs.push(node('sink', sink, info.cell, index));
     }
     for (const from of new Set(inputs)) {
-      for (const to of outputs) {
-        edges.push({ from, to, stage: index, cell: info.cell });
+      for (const to of new Set(outputs)) {
+        // `INSERT INTO t SELECT … FROM t` reads and writes one table.
+        if (from !== to) {
+          edges.push({ from, to, stage: index, cell: info.cell });
+        }
       }
     }
   });

@@ -25,7 +25,7 @@ export interface LintOptions {
   knownTables?: readonly string[];
   /** Name used in diagnostics. */
   file?: string;
-  /** Source of every cell by index, for checks on cells Arc ignores (`%env`). */
+  /** Source of every cell by index, for checks on cells Arc ignores (`%env`, a string `source`). */
   cellSources?: readonly (string | null)[];
 }
 
@@ -345,6 +345,62 @@ function checkSecrets(
   }
 }
 
+/**
+ * What a cell whose `source` is one string would run if it were a list of
+ * lines, by compiling it alone: null when a job would skip it anyway
+ * (blank, or an interactive magic like %env).
+ */
+function wouldRun(source: string | undefined): string | null {
+  if (source === undefined) {
+    return 'its stage';
+  }
+  let compiled: CompileResponse;
+  try {
+    compiled = compileNotebookJson({
+      metadata: { kernelspec: { name: 'arc' } },
+      cells: [{ cell_type: 'code', source: [source] }]
+    });
+  } catch {
+    return 'its stage';
+  }
+  const stage = compiled.stages[0];
+  const plugin =
+    compiled.plugins.config[0] ?? compiled.plugins.lifecycle[0] ?? null;
+  const item = stage ?? plugin;
+  if (item === null) {
+    return null;
+  }
+  const kind = stage === undefined ? 'plugin' : 'stage';
+  return item.type === null ? `its ${kind}` : `its ${item.type} ${kind}`;
+}
+
+function checkStringSources(
+  linter: Linter,
+  compiled: CompileResponse,
+  sources: readonly (string | null)[] | undefined
+): void {
+  for (const ignored of compiled.ignored) {
+    if (ignored.reason !== 'source-not-a-list') {
+      continue;
+    }
+    const source = sources?.[ignored.cell] ?? undefined;
+    const runs = wouldRun(source);
+    if (runs === null) {
+      continue;
+    }
+    const firstLine = (source ?? '').split(/\r?\n/)[0] ?? '';
+    linter.add(
+      { cell: ignored.cell, line: 1, column: 1 },
+      'error',
+      'stage-never-runs',
+      `this cell's "source" is one string, not a list of lines: Arc reads such a cell as empty and skips it without a word, so ${runs} never runs. Save the notebook with JupyterLab, which writes "source" as a list of lines.`,
+      firstLine.length > 0
+        ? { cell: ignored.cell, line: 1, column: firstLine.length + 1 }
+        : undefined
+    );
+  }
+}
+
 /** Lints a compile result. */
 export function lintCompiled(
   compiled: CompileResponse,
@@ -354,6 +410,8 @@ export function lintCompiled(
   const known = new Set((options.knownTables ?? []).map(t => t.toLowerCase()));
   const views = new Map<string, number>();
   const ids = new Map<string, number>();
+
+  checkStringSources(linter, compiled, options.cellSources);
 
   for (const ignored of compiled.ignored) {
     if (ignored.reason !== 'interactive-magic' || ignored.magic === null) {
@@ -527,6 +585,9 @@ export function cellSources(notebook: unknown): (string | null)[] {
       typeof cell === 'object' && cell !== null
         ? (cell as { source?: unknown }).source
         : undefined;
+    if (typeof source === 'string') {
+      return source;
+    }
     return Array.isArray(source)
       ? source.map(s => (typeof s === 'string' ? s : '')).join('')
       : null;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { compileNotebook } from '../../../src/stages/compile';
 import { buildLineage, lineageToDot } from '../../../src/stages/lineage';
 import { lintNotebook } from '../../../src/stages/lint';
+import { notebook, SEED } from './helpers';
 
 const SAMPLE = path.resolve(
   __dirname,
@@ -91,5 +92,66 @@ describe('lineage', () => {
         '}'
       ].join('\n')
     );
+  });
+
+  it('draws a MERGE from its USING source into the Delta path it writes (SCD2 sample)', () => {
+    const merge = buildLineage(
+      compileNotebook(
+        readFileSync(
+          path.join(path.dirname(SAMPLE), '03_customers_scd2_merge.ipynb'),
+          'utf8'
+        )
+      )
+    );
+    const lake = '${ETL_CONF_LAKE}/delta/customers';
+    expect(merge.nodes.map(n => n.id)).toEqual([
+      `source:${lake}`,
+      'view:snapshot',
+      'source:${ETL_CONF_LAKE}/delta/customers_changes',
+      'view:changes',
+      'view:merge_source',
+      `sink:${lake}`,
+      'view:merge_result',
+      'view:customers_by_state'
+    ]);
+    expect(
+      merge.edges.filter(e => e.cell === 5).map(e => [e.from, e.to])
+    ).toEqual([
+      ['view:merge_source', `sink:${lake}`],
+      ['view:merge_source', 'view:merge_result']
+    ]);
+    expect(merge.nodes.find(n => n.kind === 'sink')).toMatchObject({
+      cell: 5,
+      stage: 3
+    });
+  });
+
+  it('draws a MERGE into a view as a write to that view, and INSERT into a table as a write to it', () => {
+    const g = buildLineage(
+      compileNotebook(
+        notebook([
+          '%sql outputView=staged environments=dev\nSELECT id, name FROM parquet.`s3a://lake/raw/customers`',
+          '%sql outputView=merged environments=dev\nMERGE INTO staged t USING updates u ON t.id = u.id WHEN MATCHED THEN UPDATE SET *',
+          '%sql outputView=inserted environments=dev\nINSERT INTO lake.customers SELECT * FROM staged'
+        ])
+      )
+    );
+    expect(g.edges.map(e => [e.from, e.to, e.cell])).toEqual([
+      ['source:s3a://lake/raw/customers', 'view:staged', 0],
+      ['table:updates', 'view:staged', 1],
+      ['table:updates', 'view:merged', 1],
+      ['view:staged', 'table:lake.customers', 2],
+      ['view:staged', 'view:inserted', 2]
+    ]);
+  });
+
+  it('draws the seed SCD2 merge into the snapshot view it reads', () => {
+    const g = buildLineage(
+      compileNotebook(readFileSync(path.join(SEED, 'scd2_merge.ipynb'), 'utf8'))
+    );
+    expect(g.edges.filter(e => e.cell === 7).map(e => [e.from, e.to])).toEqual([
+      ['view:staged_update', 'view:current_snapshot'],
+      ['view:staged_update', 'view:target_merged']
+    ]);
   });
 });

@@ -188,6 +188,147 @@ describe('lint: views', () => {
   });
 });
 
+describe('lint: MERGE', () => {
+  const merge = (
+    source: string,
+    target = 'delta.`s3a://lake/delta/customers`'
+  ) =>
+    `%sql outputView=merge_result environments=dev
+MERGE INTO ${target} AS target
+USING ${source} AS source
+ON source.merge_key = target.customer_id AND target.is_current
+WHEN MATCHED AND source.row_hash <> target.row_hash THEN
+  UPDATE SET is_current = FALSE, valid_to = source.valid_from
+WHEN NOT MATCHED THEN INSERT *`;
+  const MERGE_SOURCE =
+    '%sql outputView=merge_source environments=dev\nSELECT customer_id AS merge_key, * FROM changes';
+
+  it('flags a MERGE whose USING source no earlier stage creates, at its name', () => {
+    const [d] = only(
+      lint([MERGE_SOURCE, merge('merge_sourse')], ['changes']),
+      'undefined-view'
+    );
+    expect(d).toMatchObject({
+      cell: 1,
+      line: 3,
+      column: 7,
+      endLine: 3,
+      endColumn: 19,
+      severity: 'error',
+      message:
+        'no earlier stage creates the view "merge_sourse" and it is not a known table: Spark fails the stage with "Table or view not found". Did you mean "merge_source"? Create it in an earlier stage or fix the name.'
+    });
+  });
+
+  it('checks the tables of a MERGE source subquery', () => {
+    const diagnostics = lint([
+      merge('(SELECT c.* FROM changes c JOIN snapshot s ON s.id = c.id)')
+    ]);
+    expect(only(diagnostics, 'undefined-view').map(d => d.message)).toEqual([
+      expect.stringContaining('"changes"'),
+      expect.stringContaining('"snapshot"')
+    ]);
+  });
+
+  it('does not read the MERGE target as a view: it is a table or a path that is written', () => {
+    for (const target of [
+      'delta.`s3a://lake/delta/customers`',
+      'lake.customers',
+      'customers'
+    ]) {
+      expect(
+        only(
+          lint([MERGE_SOURCE, merge('merge_source', target)], ['changes']),
+          'undefined-view'
+        )
+      ).toEqual([]);
+    }
+  });
+
+  it('does not take a LATERAL VIEW generator for a view', () => {
+    expect(
+      only(
+        lint([
+          '%sql outputView=orders environments=dev\nSELECT 1 AS id, array(1, 2) AS items',
+          `${SQL}\nSELECT id, item FROM orders LATERAL VIEW explode(items) e AS item`
+        ]),
+        'undefined-view'
+      )
+    ).toEqual([]);
+  });
+});
+
+describe('lint: a cell whose source is one string', () => {
+  const lintCells = (cells: Parameters<typeof notebook>[0]): LintDiagnostic[] =>
+    lintNotebook(notebook(cells), {
+      file: 'job.ipynb',
+      environments: ENVIRONMENTS
+    });
+
+  it('is an error: Arc skips the cell without a word', () => {
+    const diagnostics = lintCells([
+      '%sql outputView=a environments=dev\nSELECT 1 AS id',
+      { stringSource: '%sql outputView=b environments=dev\nSELECT * FROM a' }
+    ]);
+    expect(diagnostics).toEqual([
+      {
+        file: 'job.ipynb',
+        cell: 1,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 35,
+        severity: 'error',
+        code: 'stage-never-runs',
+        message:
+          'this cell\'s "source" is one string, not a list of lines: Arc reads such a cell as empty and skips it without a word, so its SQLTransform stage never runs. Save the notebook with JupyterLab, which writes "source" as a list of lines.'
+      }
+    ]);
+  });
+
+  it('names the stage type of a HOCON cell and the plugin of a %lifecycleplugin cell', () => {
+    const messages = lintCells([
+      {
+        stringSource:
+          '{\n  "type": "DeltaLakeExtract",\n  "environments": ["dev"],\n  "inputURI": "s3a://lake/t",\n  "outputView": "t"\n}'
+      },
+      {
+        stringSource:
+          '%lifecycleplugin\n{"type": "DataFramePrinterLifecyclePlugin", "environments": ["dev"]}'
+      }
+    ]).map(d => d.message);
+    expect(messages).toEqual([
+      expect.stringContaining('so its DeltaLakeExtract stage never runs'),
+      expect.stringContaining(
+        'so its DataFramePrinterLifecyclePlugin plugin never runs'
+      )
+    ]);
+  });
+
+  it('is reported for a cell that would not even compile', () => {
+    const [d] = lintCells([{ stringSource: '{\n  "type": "SQLTransform",' }]);
+    expect(d).toMatchObject({ code: 'stage-never-runs', severity: 'error' });
+    expect(d?.message).toContain('so its stage never runs');
+  });
+
+  it('is not reported when a job skips the cell anyway (blank, %env)', () => {
+    expect(
+      lintCells([{ stringSource: '  \n' }, { stringSource: '%env\nX=1' }])
+    ).toEqual([]);
+  });
+
+  it('is reported for a notebook given as JSON, as the bridge receives it', () => {
+    const json: unknown = JSON.parse(
+      notebook([
+        { stringSource: '%sql outputView=b environments=dev\nSELECT 1 AS x' }
+      ])
+    );
+    expect(
+      lintNotebookJson(json, { environments: ENVIRONMENTS }).map(d => d.code)
+    ).toEqual(['stage-never-runs']);
+  });
+});
+
 describe('lint: SQL', () => {
   it('reports ${k} without a sqlParams entry as sql-param-missing, not a syntax error', () => {
     const diagnostics = lint([`${SQL}\nSELECT 1 AS a FROM \${src}`], ['x']);
