@@ -132,6 +132,21 @@ describe('LocalStagesApi', () => {
     ]);
   });
 
+  it('knows the columns of views built by SQL, for completion', async () => {
+    const api = localApi(new UnusedBridge());
+    const compiled = await api.compile(
+      notebookForBridge(
+        model(
+          '%sql outputView=Numbers environments=dev\nSELECT id, id * id AS square FROM range(5)',
+          '%sql outputView=b environments=dev\nSELECT * FROM numbers'
+        )
+      )
+    );
+    const columns = await api.viewColumns(compiled);
+    expect(columns.get('numbers')).toEqual(['id', 'square']);
+    expect(columns.get('b')).toEqual(['id', 'square']);
+  });
+
   it('goes to the bridge when the engine cannot be loaded', async () => {
     const bridge = new UnusedBridge();
     bridge.compile = () => {

@@ -11,9 +11,9 @@ import type { IStagesApi } from '../stages/api';
 import { diagnosticRange } from '../stages/diagnostics';
 import { isSqlCell, toEditorDiagnostics } from '../stages/editor';
 import {
-  upstreamViews,
-  viewCompletions,
-  ViewNameCompletionProvider
+  SqlCompletionProvider,
+  sqlCompletions,
+  upstreamViews
 } from '../stages/completion';
 import { insertionContext, notebookForBridge } from '../stages/content';
 import { countByCell, stageHeaders } from '../stages/header';
@@ -572,7 +572,12 @@ describe('StagesModel', () => {
   });
 });
 
-describe('completion of upstream view names', () => {
+describe('completion in SQL stage cells', () => {
+  const labels = (
+    reply: ReturnType<typeof sqlCompletions>
+  ): [string, string][] =>
+    (reply?.items ?? []).map(item => [item.label, item.kind]);
+
   it('offers output views of the stages above, nearest first', () => {
     const headers = [...stageHeaders(COMPILED).values()];
     expect(upstreamViews(headers, 4)).toEqual(['customers', 'customers_raw']);
@@ -583,36 +588,101 @@ describe('completion of upstream view names', () => {
   it('completes the word before the cursor in the SQL body', () => {
     const source =
       '%sql name=a outputView=b environments=dev\nSELECT * FROM cust';
-    expect(
-      viewCompletions(source, source.length, [
-        'customers',
-        'customers_raw',
-        'orders'
-      ])
-    ).toEqual({
-      start: source.length - 4,
-      end: source.length,
-      items: ['customers', 'customers_raw']
+    const reply = sqlCompletions(source, source.length, {
+      views: ['customers', 'customers_raw', 'orders']
     });
-    expect(viewCompletions(source, source.length, ['orders'])).toBeNull();
+    expect(reply?.start).toBe(source.length - 4);
+    expect(reply?.end).toBe(source.length);
+    expect(labels(reply)).toEqual([
+      ['customers', 'view'],
+      ['customers_raw', 'view']
+    ]);
+    expect(
+      sqlCompletions(source, source.length, { views: ['orders'] })
+    ).toBeNull();
   });
 
   it('offers every view after a space, and nothing on the magic line', () => {
     const source = '%sql name=a outputView=cu\nSELECT * FROM ';
     expect(
-      viewCompletions(source, source.length, ['customers'])?.items
-    ).toEqual(['customers']);
+      labels(sqlCompletions(source, source.length, { views: ['customers'] }))
+    ).toEqual([['customers', 'view']]);
     expect(
-      viewCompletions(source, source.indexOf('\n'), ['customers'])
+      sqlCompletions(source, source.indexOf('\n'), { views: ['customers'] })
     ).toBeNull();
+  });
+
+  it('offers the columns of the views the SQL reads, and catalog tables', () => {
+    const columns = new Map([
+      ['customers', ['customer_id', 'name', 'state']],
+      ['orders', ['order_id', 'customer_id']]
+    ]);
+    const source = '%sql name=a outputView=b\nSELECT c FROM customers WHERE st';
+    expect(
+      labels(
+        sqlCompletions(source, source.length, {
+          views: ['customers', 'orders'],
+          columns,
+          tables: ['sales.stores']
+        })
+      )
+    ).toEqual([['state', 'column']]);
+    const bare = '%sql name=a\nSELECT  FROM customers';
+    const at = bare.indexOf('  ') + 1;
+    expect(
+      labels(
+        sqlCompletions(bare, at, {
+          views: ['customers'],
+          columns,
+          tables: ['sales.stores']
+        })
+      )
+    ).toEqual([
+      ['customer_id', 'column'],
+      ['name', 'column'],
+      ['state', 'column'],
+      ['customers', 'view'],
+      ['sales.stores', 'table']
+    ]);
+  });
+
+  it('completes columns after a view name or its alias and a dot', () => {
+    const columns = new Map([
+      ['customers', ['customer_id', 'name']],
+      ['orders', ['order_id', 'customer_id']]
+    ]);
+    const source =
+      'SELECT o.cu FROM orders o JOIN customers AS c ON c.customer_id = o.customer_id';
+    const at = source.indexOf('o.cu') + 4;
+    expect(labels(sqlCompletions(source, at, { views: [], columns }))).toEqual([
+      ['customer_id', 'column']
+    ]);
+    const direct = 'SELECT customers. FROM customers';
+    expect(
+      labels(
+        sqlCompletions(direct, direct.indexOf('.') + 1, { views: [], columns })
+      )
+    ).toEqual([
+      ['customer_id', 'column'],
+      ['name', 'column']
+    ]);
   });
 
   it('answers JupyterLab completer requests for Arc notebooks only', async () => {
     const headers = [...stageHeaders(COMPILED).values()];
     const notebook = new Widget();
-    const provider = new ViewNameCompletionProvider(
-      widget => (widget === notebook ? { headers, cell: 4 } : null),
-      'view'
+    const provider = new SqlCompletionProvider(
+      widget =>
+        widget === notebook
+          ? {
+              headers,
+              cell: 4,
+              names: Promise.resolve({
+                columns: new Map([['customers_raw', ['customer_id']]])
+              })
+            }
+          : null,
+      { view: 'view', column: 'column', table: 'table' }
     );
     expect(await provider.isApplicable({ widget: notebook })).toBe(true);
     expect(await provider.isApplicable({ widget: new Widget() })).toBe(false);
@@ -623,5 +693,15 @@ describe('completion of upstream view names', () => {
     );
     expect(reply.items).toEqual([{ label: 'customers_raw', type: 'view' }]);
     expect(reply.start).toBe(text.length - 'customers_'.length);
+    const columnText = '%sql name=x\nSELECT cust FROM customers_raw';
+    const columnReply = await provider.fetch(
+      { text: columnText, offset: columnText.indexOf('cust') + 4 },
+      { widget: notebook }
+    );
+    expect(columnReply.items).toEqual([
+      { label: 'customer_id', type: 'column' },
+      { label: 'customers', type: 'view' },
+      { label: 'customers_raw', type: 'view' }
+    ]);
   });
 });

@@ -105,6 +105,34 @@ export class LocalStagesApi implements IStagesApi {
     return graph ?? this._bridge.lineage(notebook);
   }
 
+  /**
+   * Output columns of the compiled job's views where they can be known
+   * (lower-cased view name → columns); empty when the engine is not loaded.
+   */
+  async viewColumns(compiled: CompileResponse): Promise<Map<string, string[]>> {
+    let loaded: StageEngine;
+    try {
+      loaded = await this._load();
+    } catch {
+      return new Map();
+    }
+    const known = this._columns.get(compiled);
+    if (known !== undefined) {
+      return known;
+    }
+    const columns = new Map<string, string[]>();
+    for (const [view, names] of loaded.viewColumns(compiled)) {
+      columns.set(view.toLowerCase(), names);
+    }
+    this._columns.set(compiled, columns);
+    return columns;
+  }
+
+  /** Catalog tables the linter and completion know, from the bridge. */
+  async knownTables(): Promise<string[]> {
+    return (await this._contextOnce()).knownTables;
+  }
+
   private async _analyze(notebook: unknown): Promise<NotebookAnalysis | null> {
     const key =
       typeof notebook === 'object' && notebook !== null ? notebook : null;
@@ -152,6 +180,7 @@ export class LocalStagesApi implements IStagesApi {
   private readonly _context: () => Promise<IStagesContext>;
   private readonly _load: () => Promise<StageEngine>;
   private readonly _analyses = new WeakMap<object, NotebookAnalysis>();
+  private readonly _columns = new WeakMap<object, Map<string, string[]>>();
   private _contextPromise: Promise<IStagesContext> | null = null;
   private _lastElapsedMs: number | null = null;
 }

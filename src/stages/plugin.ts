@@ -35,7 +35,7 @@ import {
   uniqueName
 } from './magic';
 import { StageOptionsForm } from './optionsForm';
-import { ViewNameCompletionProvider } from './completion';
+import { SqlCompletionProvider } from './completion';
 import { insertionContext, notebookForBridge } from './content';
 import { sqlStageIcon } from './icons';
 import { isArcNotebook, NotebookStages } from './notebook';
@@ -86,16 +86,28 @@ export const stagesPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     completion?.registerProvider(
-      new ViewNameCompletionProvider(widget => {
-        const entry = [...stages.values()].find(e => e.panel === widget);
-        if (!entry || !isArcNotebook(entry.panel)) {
-          return null;
+      new SqlCompletionProvider(
+        widget => {
+          const entry = [...stages.values()].find(e => e.panel === widget);
+          if (!entry || !isArcNotebook(entry.panel)) {
+            return null;
+          }
+          const compiled = entry.model.state.compiled;
+          return {
+            headers: entry.model.state.headers.values(),
+            cell: entry.panel.content.activeCellIndex,
+            names: Promise.all([
+              compiled ? api.viewColumns(compiled) : new Map(),
+              api.knownTables()
+            ]).then(([columns, tables]) => ({ columns, tables }))
+          };
+        },
+        {
+          view: trans.__('view'),
+          column: trans.__('column'),
+          table: trans.__('table')
         }
-        return {
-          headers: entry.model.state.headers.values(),
-          cell: entry.panel.content.activeCellIndex
-        };
-      }, trans.__('view'))
+      )
     );
 
     const goTo = async (

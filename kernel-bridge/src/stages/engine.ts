@@ -4,6 +4,7 @@
  * (`npm run build:engine`) so the editor re-lints without a round trip.
  * Everything reachable from here must stay free of node: imports.
  */
+import { viewColumns } from './columns';
 import { compileNotebookJson } from './compile';
 import { buildLineage } from './lineage';
 import { cellSources, lintCompiled, lintNotebookJson } from './lint';
@@ -65,4 +66,4 @@ export function lineageOf(analysis: NotebookAnalysis): LineageGraph | null {
     : buildLineage(analysis.compiled, analysis.diagnostics);
 }
 
-export { compileNotebookJson, buildLineage };
+export { compileNotebookJson, buildLineage, viewColumns };
