@@ -185,3 +185,70 @@ export interface LineageGraph {
   nodes: LineageNode[];
   edges: LineageEdge[];
 }
+
+/** The magic kinds whose options are on the magic line (`%arc` cells hold HOCON). */
+export type MagicStageKind = Exclude<StageKind, 'hocon' | 'arc'>;
+
+/**
+ * A value the stage options form writes: text, a number, a flag, or a list
+ * of text such as `environments` (a HOCON list, or comma-separated on a
+ * magic line).
+ */
+export type OptionValue = string | number | boolean | string[];
+
+interface StageOptionBase {
+  key: string;
+  /** The value as written in the cell (on a magic line, with its quotes). */
+  raw: string;
+  /** Where the option is written in the cell's source, as offsets: `key=value` on a magic line, `key: value` in HOCON (the last one, when a key is set twice). */
+  start: number;
+  end: number;
+  /**
+   * Whether Arc copies the option into the stage. False only for magic-line
+   * options Arc reads but leaves out, such as `numRows` or `outputView` on
+   * `%log`.
+   */
+  inStage: boolean;
+}
+
+export interface EditableStageOption extends StageOptionBase {
+  editable: true;
+  /** The value as Arc reads it. */
+  value: OptionValue;
+}
+
+/** An option the form shows as its raw text: a substitution, a concatenation, an object, or a value Arc cannot read. */
+export interface ReadOnlyStageOption extends StageOptionBase {
+  editable: false;
+  /** The value as JSON, substitutions as in `ArcJob`; null when Arc cannot read it. */
+  value: JsonValue;
+  /** Why Arc cannot read the value, when it cannot. */
+  problem?: string;
+}
+
+export type StageOption = EditableStageOption | ReadOnlyStageOption;
+
+/** A stage cell written as a magic line (`%sql name=… outputView=…`) and a body. */
+export interface MagicStageOptions {
+  format: 'magic';
+  /** The magic as written, e.g. "%sqlvalidate". */
+  magic: string;
+  kind: MagicStageKind;
+  /** The stage type Arc makes of the cell, e.g. "SQLTransform"; null when the magic line breaks the stage. */
+  type: string | null;
+  /** The options on the magic line, as Arc's parser reads them (the last of a repeated key wins). */
+  options: StageOption[];
+}
+
+/** A stage cell written as HOCON, plain or after `%arc`. */
+export interface HoconStageOptions {
+  format: 'hocon';
+  /** "%arc" as written, or null for a plain HOCON cell. */
+  magic: string | null;
+  /** The `type` field when it is plain text. */
+  type: string | null;
+  /** The stage object's top-level fields. */
+  options: StageOption[];
+}
+
+export type StageOptions = MagicStageOptions | HoconStageOptions;

@@ -1,7 +1,9 @@
-import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import type { CompileResponse, JsonValue } from '../../src/stages/types';
 
 /** The built CLI, as users run it. */
 export const BIN = path.resolve(__dirname, '..', '..', 'bin', 'arcade');
@@ -131,4 +133,313 @@ export function devUp(
     ],
     { env }
   );
+}
+
+// ---------------------------------------------------------- Arc 3.7.0 lintOnly
+
+const REPO = path.resolve(__dirname, '../../..');
+export const ARC_JARS = path.join(REPO, '.cache/arc/jars');
+const ARC_PLUGINS = path.join(REPO, '.cache/arc/plugins');
+/** The environment Arc runs the notebooks in. */
+export const ARC_ENVIRONMENT = 'dev';
+const ARC_PARALLEL = 2;
+
+/** Java 17 module flags Spark needs. */
+const JVM_FLAGS = [
+  'java.base/java.lang',
+  'java.base/java.lang.invoke',
+  'java.base/java.lang.reflect',
+  'java.base/java.io',
+  'java.base/java.net',
+  'java.base/java.nio',
+  'java.base/java.util',
+  'java.base/java.util.concurrent',
+  'java.base/java.util.concurrent.atomic',
+  'java.base/sun.nio.ch',
+  'java.base/sun.nio.cs',
+  'java.base/sun.security.action',
+  'java.base/sun.util.calendar'
+].map(module => `--add-opens=${module}=ALL-UNNAMED`);
+
+/** The values every notebook gets, as `--KEY=value` for Arc and `vars` for Arcade. */
+export const ARC_VARS: Readonly<Record<string, string>> = {
+  LAKE: 'lake-bucket',
+  RUN_DATE: '2024-01-31',
+  ETL_CONF_DATALAKE_LOC: 's3a://lake-bucket/datalake',
+  ETL_CONF_CURRENT_TIMESTAMP: '2024-01-31 00:00:00',
+  AWS_DEFAULT_REGION: 'us-east-1'
+};
+
+/** Fields Arc adds with its defaults when a stage does not set them. */
+const ARC_DEFAULTS: Record<string, JsonValue> = {
+  partitionBy: [],
+  persist: false,
+  sqlParams: {},
+  description: ''
+};
+
+export interface ArcEvent {
+  event?: string;
+  stage?: Record<string, JsonValue>;
+  status?: string;
+  reason?: JsonValue;
+}
+
+export interface ArcResult {
+  /** The stages Arc parsed, as its "lint" log lines print them. */
+  lint: Record<string, JsonValue>[];
+  exit: ArcEvent | undefined;
+  output: string;
+}
+
+/** Throws when the Arc jars have not been fetched. */
+export function requireArcJars(): void {
+  if (!existsSync(path.join(ARC_JARS, 'arc_2.12-3.7.0.jar'))) {
+    throw new Error(`Arc jars are missing in ${ARC_JARS}: run "make arc-jars"`);
+  }
+}
+
+/** Runs `ai.tripl.arc.ARC` with lintOnly on one notebook. */
+export function runArc(
+  notebook: string,
+  vars: Readonly<Record<string, string>> = ARC_VARS
+): Promise<ArcResult> {
+  const classpath = [path.join(ARC_JARS, '*')];
+  if (existsSync(ARC_PLUGINS)) {
+    classpath.push(path.join(ARC_PLUGINS, '*'));
+  }
+  const args = [
+    '-Xmx1g',
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
+    ...JVM_FLAGS,
+    '-Dspark.master=local[1]',
+    '-Dspark.ui.enabled=false',
+    '-cp',
+    classpath.join(':'),
+    'ai.tripl.arc.ARC',
+    `--etl.config.uri=file://${notebook}`,
+    `--etl.config.environment=${ARC_ENVIRONMENT}`,
+    '--etl.config.lintOnly=true',
+    ...Object.entries(vars).map(([key, value]) => `--${key}=${value}`)
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', () => {
+      const events: ArcEvent[] = [];
+      for (const line of output.split('\n')) {
+        const start = line.indexOf('{"event"');
+        if (start !== -1) {
+          try {
+            events.push(JSON.parse(line.slice(start)) as ArcEvent);
+          } catch {
+            // Not one of Arc's JSON log lines.
+          }
+        }
+      }
+      resolve({
+        lint: events.filter(e => e.event === 'lint').map(e => e.stage ?? {}),
+        exit: events.find(e => e.event === 'exit'),
+        output
+      });
+    });
+  });
+}
+
+/** Runs Arc on each notebook, two JVMs at a time. */
+export async function runArcAll(
+  notebooks: string[],
+  vars: Readonly<Record<string, string>> = ARC_VARS
+): Promise<Map<string, ArcResult>> {
+  const results = new Map<string, ArcResult>();
+  const queue = [...notebooks];
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      results.set(next, await runArc(next, vars));
+    }
+  };
+  await Promise.all(Array.from({ length: ARC_PARALLEL }, worker));
+  return results;
+}
+
+/**
+ * Equality after parsing. Scalars compare through Typesafe Config's own
+ * coercions (Arc reads "4" as the Int 4 and sqlParams values as strings).
+ */
+export function sameValue(
+  arc: JsonValue | undefined,
+  ours: JsonValue | undefined
+): boolean {
+  if (Array.isArray(arc) && Array.isArray(ours)) {
+    return (
+      arc.length === ours.length && arc.every((v, i) => sameValue(v, ours[i]))
+    );
+  }
+  if (
+    typeof arc === 'object' &&
+    arc !== null &&
+    typeof ours === 'object' &&
+    ours !== null
+  ) {
+    if (Array.isArray(arc) || Array.isArray(ours)) {
+      return false;
+    }
+    const keys = new Set([...Object.keys(arc), ...Object.keys(ours)]);
+    return [...keys].every(k => sameValue(arc[k], ours[k]));
+  }
+  if (arc === ours) {
+    return true;
+  }
+  const text = (v: JsonValue | undefined): string | null =>
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+      ? String(v)
+      : null;
+  return text(arc) !== null && text(arc) === text(ours);
+}
+
+/** The stages Arc names in a failed exit event. */
+export function stageErrors(
+  exit: ArcEvent | undefined
+): { stageIndex: number; stage: string }[] {
+  const reason = exit?.reason;
+  return Array.isArray(reason)
+    ? reason.flatMap(r =>
+        typeof r === 'object' &&
+        r !== null &&
+        !Array.isArray(r) &&
+        typeof r.stageIndex === 'number' &&
+        typeof r.stage === 'string'
+          ? [{ stageIndex: r.stageIndex, stage: r.stage }]
+          : []
+      )
+    : [];
+}
+
+/** Arcade's stages that run in ARC_ENVIRONMENT, the ones Arc lints. */
+export function activeStages(
+  compiled: CompileResponse
+): Record<string, JsonValue>[] {
+  return compiled.job.stages.filter(s => {
+    const environments = s.environments;
+    return (
+      Array.isArray(environments) && environments.includes(ARC_ENVIRONMENT)
+    );
+  });
+}
+
+type Stage = Record<string, JsonValue>;
+
+const DELIMITERS: Record<string, string> = {
+  Comma: ',',
+  Pipe: '|',
+  DefaultHive: '\u0001'
+};
+const QUOTES: Record<string, string> = { DoubleQuote: '"', SingleQuote: "'" };
+
+/**
+ * Arc's lint lines print each stage's own parsed form, not its config: some
+ * stage types regroup, rename or add fields. This turns an Arcade stage of
+ * those types into that form; a config Arc would print differently in a
+ * way not listed here makes the comparison fail, as it should.
+ */
+export function printedByArc(stage: Stage): Stage {
+  switch (stage.type) {
+    case 'DelimitedExtract': {
+      const { delimiter, quote, header, ...rest } = stage;
+      const sep =
+        DELIMITERS[typeof delimiter === 'string' ? delimiter : 'Comma'];
+      const quoteChar =
+        QUOTES[typeof quote === 'string' ? quote : 'DoubleQuote'];
+      return {
+        contiguousIndex: true,
+        params: {},
+        ...rest,
+        options: {
+          ...(sep === undefined ? { delimiter: delimiter ?? null } : { sep }),
+          ...(quoteChar === undefined
+            ? { quoteConfig: quote ?? null }
+            : { quote: quoteChar }),
+          header: JSON.stringify(header ?? false),
+          inferSchema: 'false'
+        }
+      };
+    }
+    case 'DeltaLakeExtract': {
+      const { inputURI, ...rest } = stage;
+      return { params: {}, ...rest, input: inputURI ?? null };
+    }
+    case 'DeltaLakeLoad':
+      return {
+        params: {},
+        generateSymlinkManifest: true,
+        options: { overwriteSchema: 'true' },
+        ...stage,
+        saveMode:
+          typeof stage.saveMode === 'string'
+            ? stage.saveMode.toLowerCase()
+            : 'overwrite'
+      };
+    case 'TypingTransform':
+      return { failMode: 'permissive', ...stage };
+    default:
+      return stage;
+  }
+}
+
+const SQL_FROM_URI = new Set([
+  'SQLTransform',
+  'SQLValidate',
+  'LogExecute',
+  'ConfigExecute'
+]);
+
+/** SQL stages given an `inputURI` print the SQL Arc read from it. */
+function sqlFromFile(stage: Stage): Stage {
+  const uri = stage.inputURI;
+  if (
+    stage.sql !== undefined ||
+    typeof uri !== 'string' ||
+    !uri.startsWith('file://') ||
+    typeof stage.type !== 'string' ||
+    !SQL_FROM_URI.has(stage.type)
+  ) {
+    return stage;
+  }
+  return { ...stage, sql: readFileSync(fileURLToPath(uri), 'utf8') };
+}
+
+/** Asserts that the stages Arc parsed equal Arcade's, field by field. */
+export function expectSameStages(
+  arc: ArcResult,
+  compiled: CompileResponse
+): void {
+  const active = activeStages(compiled);
+  expect(active.length).toBe(arc.lint.length);
+  arc.lint.forEach((arcStage, index) => {
+    const stage = printedByArc(sqlFromFile(active[index] ?? {}));
+    for (const [key, value] of Object.entries(arcStage)) {
+      if (key === 'plugin') {
+        continue;
+      }
+      const expected = key in stage ? stage[key] : ARC_DEFAULTS[key];
+      if (!sameValue(value, expected)) {
+        throw new Error(
+          `stage ${index} field "${key}": Arc has ${JSON.stringify(value)}, Arcade ${JSON.stringify(stage[key])}`
+        );
+      }
+    }
+    for (const key of Object.keys(stage)) {
+      if (key !== 'environments' && !(key in arcStage)) {
+        throw new Error(`stage ${index}: Arcade has "${key}", Arc does not`);
+      }
+    }
+  });
 }

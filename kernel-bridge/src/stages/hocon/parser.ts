@@ -1,5 +1,6 @@
 import type {
   HoconArray,
+  HoconMember,
   HoconNode,
   HoconObject,
   HoconString,
@@ -53,6 +54,12 @@ const ESCAPES: Record<string, string> = {
 
 type Piece = HoconNode | { kind: 'unquoted'; offset: number; text: string };
 type ValuePiece = Piece | { kind: 'space'; offset: number; text: string };
+
+function pieceEnd(piece: ValuePiece): number {
+  return piece.kind === 'unquoted' || piece.kind === 'space'
+    ? piece.offset + piece.text.length
+    : piece.end;
+}
 
 function describe(c: string | undefined): string {
   if (c === undefined) {
@@ -148,7 +155,13 @@ class Parser {
 
   private parseFields(braced: boolean, offset: number): HoconObject {
     this.enter(offset);
-    const object: HoconObject = { kind: 'object', offset, fields: new Map() };
+    const object: HoconObject = {
+      kind: 'object',
+      offset,
+      end: offset,
+      fields: new Map(),
+      members: []
+    };
     // null before the first field, then whether a separator followed the last one
     let separated: boolean | null = null;
     for (;;) {
@@ -183,6 +196,7 @@ class Parser {
       separated = this.elementSeparator();
     }
     this.depth--;
+    object.end = this.pos;
     return object;
   }
 
@@ -216,14 +230,17 @@ class Parser {
       }
     }
     const path = this.parseKey();
+    const keyEnd = this.pos;
     this.skipBlank(false);
     const c = this.peek();
     let append = false;
+    let separator: HoconMember['separator'] = null;
     let value: HoconNode | null;
     if (c === '{') {
       value = this.parseValue();
     } else if (c === ':' || c === '=' || (c === '+' && this.peek(1) === '=')) {
       append = c === '+';
+      separator = c === '+' ? '+=' : c;
       if (append && this.arrayDepth > 0) {
         // Typesafe Config expands += to ${path}, which cannot point into a list.
         this.fail(
@@ -243,7 +260,8 @@ class Parser {
         `expecting a value for "${path.join('.')}", got ${describe(this.peek())}`
       );
     }
-    insertField(object, path, value, append, keyOffset);
+    object.members.push({ path, keyOffset, keyEnd, separator, value });
+    insertField(object, path, value, append, keyOffset, keyEnd);
   }
 
   /** A key is a path expression: unquoted parts split on '.', quoted parts kept. */
@@ -344,6 +362,7 @@ class Parser {
       return {
         kind: 'string',
         offset,
+        end,
         value: this.text.slice(offset + 3, end - 3)
       };
     }
@@ -358,7 +377,7 @@ class Parser {
       if (c === '"') {
         value += this.text.slice(runStart, this.pos);
         this.pos++;
-        return { kind: 'string', offset, value };
+        return { kind: 'string', offset, end: this.pos, value };
       }
       if (c === '\\') {
         value += this.text.slice(runStart, this.pos);
@@ -412,7 +431,14 @@ class Parser {
     }
     const expression = this.text.slice(exprStart, this.pos).trim();
     this.pos++;
-    return { kind: 'substitution', offset, path, expression, optional };
+    return {
+      kind: 'substitution',
+      offset,
+      end: this.pos,
+      path,
+      expression,
+      optional
+    };
   }
 
   private parseKeyOrFail(offset: number): string[] {
@@ -465,7 +491,7 @@ class Parser {
     }
     this.depth--;
     this.arrayDepth--;
-    return { kind: 'array', offset, items };
+    return { kind: 'array', offset, end: this.pos, items };
   }
 
   /** A value concatenation up to ',', '}', ']', a newline or a comment. */
@@ -530,16 +556,17 @@ function simpleText(piece: ValuePiece): string | null {
 }
 
 function fromUnquoted(offset: number, text: string): HoconNode {
+  const end = offset + text.length;
   if (text === 'true' || text === 'false') {
-    return { kind: 'boolean', offset, value: text === 'true' };
+    return { kind: 'boolean', offset, end, value: text === 'true' };
   }
   if (text === 'null') {
-    return { kind: 'null', offset };
+    return { kind: 'null', offset, end };
   }
   if (isNumber(text)) {
-    return { kind: 'number', offset, value: Number(text), raw: text };
+    return { kind: 'number', offset, end, value: Number(text), raw: text };
   }
-  return { kind: 'string', offset, value: text };
+  return { kind: 'string', offset, end, value: text };
 }
 
 /** Applies HOCON's concatenation rules to the pieces of one value. */
@@ -556,6 +583,7 @@ function concatenate(pieces: ValuePiece[]): HoconNode | null {
       return first;
     }
   }
+  const end = pieceEnd(pieces[pieces.length - 1] ?? first);
   const values = pieces.filter(p => p.kind !== 'space');
   const structured = values.some(
     p => p.kind === 'object' || p.kind === 'array'
@@ -584,18 +612,21 @@ function concatenate(pieces: ValuePiece[]): HoconNode | null {
       return {
         kind: 'array',
         offset: first.offset,
+        end,
         items: values.flatMap(p => p.items)
       };
     }
     return {
       kind: 'concatenation',
       offset: first.offset,
+      end,
       parts: values
     };
   }
   const parts: HoconNode[] = [];
   let text = '';
   let textOffset = first.offset;
+  let textEnd = first.offset;
   let hasText = false;
   for (const piece of pieces) {
     const pieceText = piece.kind === 'number' ? piece.raw : simpleTextOf(piece);
@@ -604,10 +635,16 @@ function concatenate(pieces: ValuePiece[]): HoconNode | null {
         textOffset = piece.offset;
       }
       text += pieceText;
+      textEnd = pieceEnd(piece);
       hasText = true;
     } else {
       if (hasText) {
-        parts.push({ kind: 'string', offset: textOffset, value: text });
+        parts.push({
+          kind: 'string',
+          offset: textOffset,
+          end: textEnd,
+          value: text
+        });
         text = '';
         hasText = false;
       }
@@ -615,13 +652,18 @@ function concatenate(pieces: ValuePiece[]): HoconNode | null {
     }
   }
   if (hasText) {
-    parts.push({ kind: 'string', offset: textOffset, value: text });
+    parts.push({
+      kind: 'string',
+      offset: textOffset,
+      end: textEnd,
+      value: text
+    });
   }
   const only = parts[0];
   if (parts.length === 1 && only !== undefined) {
     return only;
   }
-  return { kind: 'concatenation', offset: first.offset, parts };
+  return { kind: 'concatenation', offset: first.offset, end, parts };
 }
 
 function simpleTextOf(piece: ValuePiece): string | null {
@@ -645,13 +687,20 @@ export function mergeObjects(
     if (existing?.value.kind === 'object' && field.value.kind === 'object') {
       fields.set(key, {
         keyOffset: field.keyOffset,
+        keyEnd: field.keyEnd,
         value: mergeObjects(existing.value, field.value)
       });
     } else {
       fields.set(key, field);
     }
   }
-  return { kind: 'object', offset: earlier.offset, fields };
+  return {
+    kind: 'object',
+    offset: earlier.offset,
+    end: later.end,
+    fields,
+    members: [...earlier.members, ...later.members]
+  };
 }
 
 function insertField(
@@ -659,7 +708,8 @@ function insertField(
   path: string[],
   value: HoconNode,
   append: boolean,
-  keyOffset: number
+  keyOffset: number,
+  keyEnd: number
 ): void {
   let target = object;
   for (const segment of path.slice(0, -1)) {
@@ -670,9 +720,11 @@ function insertField(
       const child: HoconObject = {
         kind: 'object',
         offset: keyOffset,
-        fields: new Map()
+        end: value.end,
+        fields: new Map(),
+        members: []
       };
-      target.fields.set(segment, { keyOffset, value: child });
+      target.fields.set(segment, { keyOffset, keyEnd, value: child });
       target = child;
     }
   }
@@ -683,23 +735,29 @@ function insertField(
     const element: HoconArray = {
       kind: 'array',
       offset: value.offset,
+      end: value.end,
       items: [value]
     };
     if (existing === undefined) {
       next = element;
     } else if (existing.value.kind === 'array') {
-      next = { ...existing.value, items: [...existing.value.items, value] };
+      next = {
+        ...existing.value,
+        end: value.end,
+        items: [...existing.value.items, value]
+      };
     } else {
       next = {
         kind: 'concatenation',
         offset: existing.value.offset,
+        end: value.end,
         parts: [existing.value, element]
       };
     }
   } else if (existing?.value.kind === 'object' && value.kind === 'object') {
     next = mergeObjects(existing.value, value);
   }
-  target.fields.set(last, { keyOffset, value: next });
+  target.fields.set(last, { keyOffset, keyEnd, value: next });
 }
 
 /**

@@ -123,3 +123,67 @@ describe('HOCON parser', () => {
     expect(() => parseHocon('a = 1', { maxLength: 3 })).toThrow(HoconError);
   });
 });
+
+describe('HOCON source spans', () => {
+  /** The text of every top-level member: key, and value. */
+  function spans(text: string): [string, string, string | null][] {
+    return parseHocon(text).members.map(m => [
+      text.slice(m.keyOffset, m.keyEnd),
+      text.slice(m.value.offset, m.value.end),
+      m.separator
+    ]);
+  }
+
+  it('ends each value where its text ends, without the spaces, comma or comment after it', () => {
+    expect(
+      spans(
+        [
+          'a = 1 , # one',
+          'b: "two"  // two',
+          'c = unquoted words here  ',
+          'd = ${X}"/path" ${?Y}',
+          'e = [1, [2]] [3]',
+          'f { x = {y: 1} }',
+          'g = """a "quoted" text"""" ',
+          '"h.i" = true',
+          'j.k = null',
+          'l = {p: 1} {q: 2}'
+        ].join('\n')
+      )
+    ).toEqual([
+      ['a', '1', '='],
+      ['b', '"two"', ':'],
+      ['c', 'unquoted words here', '='],
+      ['d', '${X}"/path" ${?Y}', '='],
+      ['e', '[1, [2]] [3]', '='],
+      ['f', '{ x = {y: 1} }', null],
+      ['g', '"""a "quoted" text""""', '='],
+      ['"h.i"', 'true', '='],
+      ['j.k', 'null', '='],
+      ['l', '{p: 1} {q: 2}', '=']
+    ]);
+  });
+
+  it('keeps duplicate and path members in source order while fields keep the winner', () => {
+    const text = '{\n  a = 1\n  b.c = 2\n  a = 3\n}';
+    const root = parseHocon(text);
+    expect(root.members.map(m => m.path)).toEqual([['a'], ['b', 'c'], ['a']]);
+    const a = root.fields.get('a');
+    expect(a && text.slice(a.keyOffset, a.keyEnd)).toBe('a');
+    expect(a && text.slice(a.value.offset, a.value.end)).toBe('3');
+    expect([root.offset, root.end]).toEqual([0, text.length]);
+  });
+
+  it('gives nested nodes their spans too', () => {
+    const text = 'a = [ "x", 12, {b: "y"} ]';
+    const array = parseHocon(text).fields.get('a')?.value;
+    expect(array?.kind).toBe('array');
+    if (array?.kind === 'array') {
+      expect(array.items.map(i => text.slice(i.offset, i.end))).toEqual([
+        '"x"',
+        '12',
+        '{b: "y"}'
+      ]);
+    }
+  });
+});
