@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { viewColumns } from '../../../src/stages/columns';
 import { compileNotebook } from '../../../src/stages/compile';
 import { buildLineage } from '../../../src/stages/lineage';
@@ -14,7 +15,13 @@ import type { CompileResponse } from '../../../src/stages/types';
 import { FIXTURES, SEED } from './helpers';
 
 const CASES = 10_000;
-const CASE_LIMIT_MS = 500;
+/**
+ * A bound that catches hangs and blow-ups (cases take a few ms); loose
+ * because CI machines are shared: speed itself is measured in bench/.
+ */
+const CASE_LIMIT_MS = 2_000;
+/** Every n-th case also compiles without per-cell reuse, which must give the same answer. */
+const REUSE_CHECK_EVERY = 4;
 const LINT_CASES = 10_000;
 /**
  * The SQL grammar builds its parse tables lazily, so the first statements
@@ -139,6 +146,7 @@ describe('fuzzed notebooks', () => {
     let compiled = 0;
     let refused = 0;
     let slowest = 0;
+    const reuseMismatches: number[] = [];
     for (let i = 0; i < CASES; i++) {
       const base = notebooks[i % notebooks.length] ?? '';
       const input = mutateNotebook(base, next);
@@ -162,7 +170,21 @@ describe('fuzzed notebooks', () => {
           `case ${i} took ${Math.round(performance.now() - start)} ms`
         );
       }
+      if (i % REUSE_CHECK_EVERY === 0) {
+        const options = { file: `case-${i}.ipynb`, vars: { LAKE: 'l' } };
+        const outcome = (reuse: boolean): unknown => {
+          try {
+            return compileNotebook(input, { ...options, reuse });
+          } catch (error) {
+            return String(error);
+          }
+        };
+        if (!isDeepStrictEqual(outcome(true), outcome(false))) {
+          reuseMismatches.push(i);
+        }
+      }
     }
+    expect(reuseMismatches).toEqual([]);
     expect(compiled + refused).toBe(CASES);
     expect(compiled).toBeGreaterThan(CASES / 10);
     expect(refused).toBeGreaterThan(CASES / 10);
