@@ -2,7 +2,8 @@ import type {
   CompiledStageInfo,
   CompileResponse,
   LineageGraph,
-  LintDiagnostic
+  LintDiagnostic,
+  StageOptions
 } from 'arcade-kernel-bridge';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
@@ -18,16 +19,15 @@ import {
 import { insertionContext, notebookForBridge } from '../stages/content';
 import { countByCell, stageHeaders } from '../stages/header';
 import { StageHeaderWidget } from '../stages/headerView';
-import {
-  magicLineEdit,
-  magicOptions,
-  parseMagicLine,
-  setMagicOption,
-  sqlStageSource,
-  uniqueName
-} from '../stages/magic';
+import { sqlStageSource, uniqueName } from '../stages/magic';
 import { StagesModel } from '../stages/model';
-import { StageOptionsForm } from '../stages/optionsForm';
+import {
+  minimalEdit,
+  optionFields,
+  parseFieldValue,
+  StageOptionsForm
+} from '../stages/optionsForm';
+import * as engine from 'arcade-engine';
 import { sortDiagnostics } from '../stages/problems';
 import { STAGE_TEMPLATES } from '../stages/templates';
 
@@ -179,41 +179,6 @@ describe('stage headers', () => {
 });
 
 describe('magic lines', () => {
-  it('parses options with quotes and keeps their positions', () => {
-    const line =
-      '%sql name="load customers" outputView=customers environments=dev,test';
-    const parsed = parseMagicLine(line)!;
-    expect(parsed.magic).toBe('%sql');
-    expect(parsed.options.map(o => [o.key, o.value])).toEqual([
-      ['name', 'load customers'],
-      ['outputView', 'customers'],
-      ['environments', 'dev,test']
-    ]);
-    expect(line.slice(parsed.options[1].start, parsed.options[1].end)).toBe(
-      'outputView=customers'
-    );
-    expect(parseMagicLine('SELECT 1')).toBeNull();
-  });
-
-  it('changes, adds and removes one option and keeps the rest of the cell', () => {
-    const source = '%sql name=a outputView=v numRows=10\nSELECT *\nFROM x';
-    expect(setMagicOption(source, 'outputView', 'w')).toBe(
-      '%sql name=a outputView=w numRows=10\nSELECT *\nFROM x'
-    );
-    expect(setMagicOption(source, 'environments', 'dev,prod')).toBe(
-      '%sql name=a outputView=v numRows=10 environments=dev,prod\nSELECT *\nFROM x'
-    );
-    expect(setMagicOption(source, 'numRows', null)).toBe(
-      '%sql name=a outputView=v\nSELECT *\nFROM x'
-    );
-    expect(setMagicOption(source, 'name', 'two words')).toBe(
-      '%sql name="two words" outputView=v numRows=10\nSELECT *\nFROM x'
-    );
-    expect(setMagicOption('{ "type": "X" }', 'name', 'a')).toBe(
-      '{ "type": "X" }'
-    );
-  });
-
   it('picks names that are not taken', () => {
     expect(uniqueName('transform', [])).toBe('transform');
     expect(uniqueName('transform', ['transform', 'transform_2'])).toBe(
@@ -236,63 +201,117 @@ describe('magic lines', () => {
 });
 
 describe('stage options form', () => {
-  const source =
+  const magicSource =
     '%sql name="add columns" outputView=snapshot environments=dev,test numRows=5\nSELECT *\nFROM customers';
+  const hoconSource = [
+    '{',
+    '  # where the extract reads from',
+    '  "type": "DelimitedExtract",',
+    '  "name": "extract",',
+    '  "environments": ["dev", "test"],',
+    '  "inputURI": ${ETL_CONF_DATA}"/customers.csv",',
+    '  "outputView": "raw",',
+    '  "header": true',
+    '}'
+  ].join('\n');
+  const keysOf = (stage: StageOptions) =>
+    stage.type === null ? null : engine.stageKeys(stage.type);
 
-  it('reads the options of the magic line', () => {
-    expect(magicOptions(source)).toEqual({
-      name: 'add columns',
-      outputView: 'snapshot',
-      environments: 'dev,test',
-      numRows: '5'
-    });
-    expect(magicOptions('{ "type": "X" }')).toEqual({});
-  });
-
-  it('replaces only the magic line and keeps options it does not edit', () => {
-    const edit = magicLineEdit(source, {
-      name: 'add columns',
-      outputView: 'customers_snapshot',
-      environments: 'dev,test,prod',
-      description: null
-    })!;
-    expect(edit.from).toBe(0);
-    expect(edit.to).toBe(source.indexOf('\n'));
-    expect(edit.text).toBe(
-      '%sql name="add columns" outputView=customers_snapshot environments=dev,test,prod numRows=5'
-    );
-    const edited = edit.text + source.slice(edit.to);
-    expect(edited.endsWith('\nSELECT *\nFROM customers')).toBe(true);
-  });
-
-  it('makes no edit when nothing changes or the cell has no magic', () => {
-    expect(magicLineEdit(source, { outputView: 'snapshot' })).toBeNull();
-    expect(magicLineEdit('{ "type": "X" }', { name: 'a' })).toBeNull();
-  });
-
-  it('fills the form from the options, and an emptied field removes its option', () => {
-    const form = new StageOptionsForm(magicOptions(source), trans);
-    const inputs = form.node.querySelectorAll('input');
-    expect(Array.from(inputs).map(i => [i.name, i.value])).toEqual([
-      ['name', 'add columns'],
-      ['description', ''],
-      ['outputView', 'snapshot'],
-      ['environments', 'dev,test'],
-      ['persist', '']
+  it('fills the form from a magic line, and applies only what changed', () => {
+    const stage = engine.readStageOptions(magicSource)!;
+    const form = new StageOptionsForm(stage, keysOf(stage), trans);
+    const inputs = Array.from(form.node.querySelectorAll('input'));
+    expect(inputs.map(i => [i.name, i.value, i.disabled])).toEqual([
+      ['name', 'add columns', false],
+      ['description', '', false],
+      ['outputView', 'snapshot', false],
+      ['environments', 'dev,test', false],
+      ['persist', '', false],
+      ['numRows', '5', false]
     ]);
-    inputs[2].value = '  ';
-    inputs[4].value = 'true';
+    expect(form.getValue()).toEqual({});
+    const input = (name: string) => inputs.find(i => i.name === name)!;
+    input('outputView').value = 'customers_snapshot';
+    input('environments').value = 'dev, test,prod';
+    input('numRows').value = '';
+    input('persist').value = 'true';
     expect(form.getValue()).toEqual({
-      name: 'add columns',
-      description: null,
-      outputView: null,
-      environments: 'dev,test',
-      persist: 'true'
+      outputView: 'customers_snapshot',
+      environments: ['dev', 'test', 'prod'],
+      numRows: null,
+      persist: true
     });
-    const edit = magicLineEdit(source, form.getValue())!;
-    expect(edit.text).toBe(
-      '%sql name="add columns" environments=dev,test numRows=5 persist=true'
+    const after = engine.writeStageOptions(magicSource, form.getValue());
+    expect(after).toBe(
+      '%sql name="add columns" outputView=customers_snapshot environments=dev,test,prod persist=true\nSELECT *\nFROM customers'
     );
+  });
+
+  it('edits a HOCON stage in place, keeping comments and substitutions', () => {
+    const stage = engine.readStageOptions(hoconSource)!;
+    const form = new StageOptionsForm(stage, keysOf(stage), trans);
+    const inputs = Array.from(form.node.querySelectorAll('input'));
+    const input = (name: string) => inputs.find(i => i.name === name)!;
+    expect(form.node.textContent).toContain('DelimitedExtract stage (HOCON)');
+    // The substitution is shown as written and cannot be edited in the form.
+    expect(input('inputURI').value).toBe('${ETL_CONF_DATA}"/customers.csv"');
+    expect(input('inputURI').disabled).toBe(true);
+    expect(input('header').value).toBe('true');
+    input('outputView').value = 'customers_raw';
+    input('header').value = 'false';
+    input('description').value = 'the daily file';
+    const changes = form.getValue();
+    expect(changes).toEqual({
+      outputView: 'customers_raw',
+      header: false,
+      description: 'the daily file'
+    });
+    const after = engine.writeStageOptions(hoconSource, changes);
+    expect(after).toContain('  # where the extract reads from');
+    expect(after).toContain('"inputURI": ${ETL_CONF_DATA}"/customers.csv",');
+    expect(after).toContain('"outputView": "customers_raw"');
+    const compiled = engine.compileNotebookJson({
+      metadata: { kernelspec: { name: 'arc' } },
+      cells: [{ cell_type: 'code', source: [after] }]
+    });
+    expect(compiled.job.stages[0]).toMatchObject({
+      outputView: 'customers_raw',
+      header: false,
+      description: 'the daily file',
+      name: 'extract'
+    });
+  });
+
+  it('marks the keys the stage type requires', () => {
+    const source = '{"type": "JDBCExecute", "name": "x"}';
+    const stage = engine.readStageOptions(source)!;
+    const fields = optionFields(stage, keysOf(stage), trans);
+    expect(fields.filter(f => f.required).map(f => f.key)).toEqual([
+      'name',
+      'inputURI',
+      'jdbcURL'
+    ]);
+  });
+
+  it('types values like the option they replace', () => {
+    expect(parseFieldValue('numPartitions', '8', undefined)).toBe('8');
+    expect(parseFieldValue('environments', 'a, b,,c', undefined)).toEqual([
+      'a',
+      'b',
+      'c'
+    ]);
+    expect(parseFieldValue('persist', 'TRUE', undefined)).toBe(true);
+    expect(parseFieldValue('name', '   ', undefined)).toBeNull();
+  });
+
+  it('changes a cell by its smallest differing span', () => {
+    expect(minimalEdit('abcXdef', 'abcYYdef')).toEqual({
+      from: 3,
+      to: 4,
+      text: 'YY'
+    });
+    expect(minimalEdit('same', 'same')).toBeNull();
+    expect(minimalEdit('aa', 'aaa')).toEqual({ from: 2, to: 2, text: 'a' });
   });
 });
 

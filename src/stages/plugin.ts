@@ -16,25 +16,30 @@ import {
   IEditorExtensionRegistry
 } from '@jupyterlab/codemirror';
 import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { StageOptions } from 'arcade-kernel-bridge';
 import { INotebookTracker } from '@jupyterlab/notebook';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import {
+  ITranslator,
+  nullTranslator,
+  type TranslationBundle
+} from '@jupyterlab/translation';
 import { addBelowIcon, editIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import { toRequestError } from '../request';
 import { describeError } from '../status/format';
 import { CommandIDs } from '../tokens';
 import { isMissingEndpoint, StagesApi } from './api';
-import { fetchStagesContext, LocalStagesApi } from './engine';
+import {
+  fetchStagesContext,
+  loadEngine,
+  LocalStagesApi,
+  type StageEngine
+} from './engine';
 import { sparkSqlExtension } from './editor';
 import { layoutLineage } from './lineage';
 import { LineageView } from './lineageView';
-import {
-  magicLineEdit,
-  magicOptions,
-  sqlStageSource,
-  uniqueName
-} from './magic';
-import { StageOptionsForm } from './optionsForm';
+import { sqlStageSource, uniqueName } from './magic';
+import { minimalEdit, StageOptionsForm } from './optionsForm';
 import { SqlCompletionProvider } from './completion';
 import { insertionContext, notebookForBridge } from './content';
 import { sqlStageIcon } from './icons';
@@ -370,31 +375,49 @@ export const stagesPlugin: JupyterFrontEndPlugin<void> = {
       label: trans.__('Edit Stage Options…'),
       icon: args => (args.toolbar ? editIcon : undefined),
       caption: trans.__(
-        'Edit the name, output view and environments on the magic line of the active stage'
+        'Edit the options of the active stage cell (magic line or HOCON) in a form'
       ),
       isEnabled: hasNotebook,
       execute: async () => {
-        const entry = current();
         const cell = tracker.activeCell;
-        if (!entry || !cell) {
+        if (!current() || !cell) {
           return;
         }
-        const header = entry.model.state.headers.get(
-          entry.panel.content.activeCellIndex
-        );
-        if (!header || header.magic === null) {
+        const title = trans.__('Edit stage options');
+        let engine: StageEngine;
+        try {
+          engine = await loadEngine();
+        } catch (error) {
           await showErrorMessage(
-            trans.__('Edit stage options'),
-            header
-              ? trans.__(
-                  'This stage is written in HOCON: edit its fields in the cell. The form edits the options of magic stages such as %sql.'
-                )
-              : trans.__('The active cell is not a stage.')
+            title,
+            trans.__(
+              'The stage engine could not be loaded (%1). Reload JupyterLab and try again.',
+              error instanceof Error ? error.message : String(error)
+            )
           );
           return;
         }
-        const source = cell.model.sharedModel.getSource();
-        const form = new StageOptionsForm(magicOptions(source), trans);
+        let stage: StageOptions | null;
+        try {
+          stage = engine.readStageOptions(cell.model.sharedModel.getSource());
+        } catch (error) {
+          await showErrorMessage(title, describeOptionsError(error, trans));
+          return;
+        }
+        if (stage === null) {
+          await showErrorMessage(
+            title,
+            trans.__(
+              'The active cell is not a stage: Arc skips it in a job. Stage cells are HOCON objects or start with %sql, %sqlvalidate, %arc, %log, %configexecute, %metadatafilter or %metadatavalidate.'
+            )
+          );
+          return;
+        }
+        const form = new StageOptionsForm(
+          stage,
+          stage.type === null ? null : engine.stageKeys(stage.type),
+          trans
+        );
         const result = await showDialog({
           title: trans.__('Stage options'),
           body: form,
@@ -407,10 +430,15 @@ export const stagesPlugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         // Read again: the cell may have changed while the dialog was open.
-        const edit = magicLineEdit(
-          cell.model.sharedModel.getSource(),
-          result.value
-        );
+        const before = cell.model.sharedModel.getSource();
+        let after: string;
+        try {
+          after = engine.writeStageOptions(before, result.value);
+        } catch (error) {
+          await showErrorMessage(title, describeOptionsError(error, trans));
+          return;
+        }
+        const edit = minimalEdit(before, after);
         if (edit) {
           cell.model.sharedModel.updateSource(edit.from, edit.to, edit.text);
         }
@@ -488,3 +516,28 @@ export const stagesPlugin: JupyterFrontEndPlugin<void> = {
     }
   }
 };
+
+/** What went wrong reading or writing a stage's options, with the place in the cell when known. */
+function describeOptionsError(
+  error: unknown,
+  trans: TranslationBundle
+): string {
+  if (!(error instanceof Error)) {
+    return String(error);
+  }
+  const where = error as Error & {
+    key?: string | null;
+    line?: number | null;
+    column?: number | null;
+  };
+  const parts: string[] = [];
+  if (typeof where.line === 'number') {
+    parts.push(trans.__('line %1, column %2', where.line, where.column ?? 1));
+  }
+  if (typeof where.key === 'string') {
+    parts.push(trans.__('option "%1"', where.key));
+  }
+  return parts.length > 0
+    ? `${error.message} (${parts.join(', ')})`
+    : error.message;
+}

@@ -65,7 +65,7 @@ test.describe('stage cells of an Arc notebook', () => {
     await expect(cells).toHaveCount(before);
   });
 
-  test('"Add stage…" inserts a template, and the options form rewrites the magic line', async ({
+  test('"Add stage…" inserts a template, and the options form edits the magic line and HOCON', async ({
     page
   }) => {
     const panel = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
@@ -108,6 +108,23 @@ test.describe('stage cells of an Arc notebook', () => {
     );
     await expect(validate.locator('.jp-Arcade-StageHeader-name')).toHaveText(
       'typing gate'
+    );
+
+    // The same form edits the inserted HOCON stage in place.
+    await page.notebook.selectCells(4);
+    await page.evaluate(() => {
+      void window.jupyterapp.commands.execute('arcade:edit-stage-options');
+    });
+    await expect(dialog).toContainText('DeltaLakeLoad stage (HOCON)');
+    await dialog.locator('input[name="inputView"]').fill('orders_raw');
+    await dialog.locator('input[name="saveMode"]').fill('Append');
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    const editor = inserted.locator('.jp-InputArea-editor');
+    await expect(editor).toContainText('"inputView": "orders_raw"');
+    await expect(editor).toContainText('"saveMode": "Append"');
+    await expect(editor).toContainText('"outputURI": ${LAKE}"/delta/table"');
+    await expect(inserted.locator('.jp-Arcade-StageHeader-type')).toHaveText(
+      'DeltaLakeLoad'
     );
   });
 

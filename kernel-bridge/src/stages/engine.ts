@@ -10,6 +10,7 @@ import { buildLineage } from './lineage';
 import { cellSources, lintCompiled, lintNotebookJson } from './lint';
 import type { LintOptions } from './lint';
 import { NotebookError } from './notebook';
+import { STAGE_KEYS } from './stageKeys';
 import type { CompileResponse, LineageGraph, LintDiagnostic } from './types';
 
 export type { LintOptions } from './lint';
@@ -66,4 +67,23 @@ export function lineageOf(analysis: NotebookAnalysis): LineageGraph | null {
     : buildLineage(analysis.compiled, analysis.diagnostics);
 }
 
+/** The keys Arc accepts and requires for a stage type (core Arc 3.7.0 and the Delta stages); null for other types. */
+export function stageKeys(
+  type: string
+): { allowed: string[]; required: string[]; oneOf: string[][] } | null {
+  const keys = Object.hasOwn(STAGE_KEYS, type) ? STAGE_KEYS[type] : undefined;
+  return keys === undefined
+    ? null
+    : {
+        allowed: [...keys.allowed],
+        required: [...keys.required],
+        oneOf: keys.oneOf.map(group => [...group])
+      };
+}
+
 export { compileNotebookJson, buildLineage, viewColumns };
+export {
+  readStageOptions,
+  StageOptionsError,
+  writeStageOptions
+} from './options';
