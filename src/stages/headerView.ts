@@ -83,10 +83,12 @@ export class StageHeaderWidget extends Widget {
     } else {
       button.classList.add('jp-mod-ok');
     }
+    const counts = [
+      header.errors > 0 ? `✕ ${header.errors}` : '',
+      header.warnings > 0 ? `⚠ ${header.warnings}` : ''
+    ].filter(Boolean);
     button.textContent =
-      header.errors + header.warnings === 0
-        ? trans.__('✓ lint')
-        : `✕ ${header.errors}  ⚠ ${header.warnings}`;
+      counts.length === 0 ? trans.__('✓ lint') : counts.join('  ');
     button.title = trans.__(
       '%1 errors, %2 warnings. Show problems',
       header.errors,
