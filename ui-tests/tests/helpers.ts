@@ -36,6 +36,8 @@ export async function uploadAndOpen(
 ): Promise<void> {
   const name = path.basename(localFile);
   await page.contents.uploadFile(localFile, `${tmpPath}/${name}`);
+  // Else the file browser lists the file only on its next poll, seconds later.
+  await page.filebrowser.refresh();
   expect(await page.filebrowser.open(name)).toBe(true);
   const noKernel = page
     .locator('.jp-Dialog')
