@@ -514,6 +514,35 @@ function stringList(value: JsonValue | undefined): string[] | null {
     : null;
 }
 
+/** What the compile result says about one stage or plugin cell. */
+function itemInfo(
+  item: Item,
+  json: JsonObject,
+  location: SourceLocation,
+  fields: Record<string, SourceLocation>,
+  index: number,
+  jobLine: number
+): CompiledPluginInfo | CompiledStageInfo {
+  const base = {
+    index,
+    cell: item.cell.cell,
+    codeCell: item.cell.codeCell,
+    magic: item.magic,
+    type: typeof json.type === 'string' ? json.type : null,
+    location:
+      item.kind === 'hocon' ? location : locate(item.cell, item.cell.start),
+    jobLine,
+    fields
+  };
+  return item.kind === 'configplugin' || item.kind === 'lifecycleplugin'
+    ? { ...base, kind: item.kind }
+    : {
+        ...base,
+        kind: item.kind,
+        environments: stringList(json.environments)
+      };
+}
+
 /** What one cell compiles to, kept while the cell's text stays the same. */
 interface CellResult {
   json: JsonObject;
@@ -618,28 +647,9 @@ function compileCell(
   collectUnresolved(json, unresolved);
   const fields: Record<string, SourceLocation> = {};
   compilation.fields(node, '', fields);
-  const base = {
-    index: 0,
-    cell: item.cell.cell,
-    codeCell: item.cell.codeCell,
-    magic: item.magic,
-    type: typeof json.type === 'string' ? json.type : null,
-    location:
-      item.kind === 'hocon' ? location : locate(item.cell, item.cell.start),
-    jobLine: 0,
-    fields
-  };
-  const info: CompiledPluginInfo | CompiledStageInfo =
-    item.kind === 'configplugin' || item.kind === 'lifecycleplugin'
-      ? { ...base, kind: item.kind }
-      : {
-          ...base,
-          kind: item.kind,
-          environments: stringList(json.environments)
-        };
   return {
     json,
-    info,
+    info: itemInfo(item, json, location, fields, 0, 0),
     lineWithin:
       compilation.jobLine(node.offset) - compilation.jobLine(before.length),
     newlines: countNewlines(stripped.text),
@@ -786,25 +796,14 @@ function compileRead(
       collectUnresolved(json, unresolved);
       const fields: Record<string, SourceLocation> = {};
       compilation.fields(node, '', fields);
-      const base = {
+      const info = itemInfo(
+        item,
+        json,
+        location,
+        fields,
         index,
-        cell: item.cell.cell,
-        codeCell: item.cell.codeCell,
-        magic: item.magic,
-        type: typeof json.type === 'string' ? json.type : null,
-        location:
-          item.kind === 'hocon' ? location : locate(item.cell, item.cell.start),
-        jobLine: compilation.jobLine(node.offset),
-        fields
-      };
-      const info: CompiledPluginInfo | CompiledStageInfo =
-        item.kind === 'configplugin' || item.kind === 'lifecycleplugin'
-          ? { ...base, kind: item.kind }
-          : {
-              ...base,
-              kind: item.kind,
-              environments: stringList(json.environments)
-            };
+        compilation.jobLine(node.offset)
+      );
       return { json, info };
     };
 

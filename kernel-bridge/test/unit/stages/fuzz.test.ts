@@ -12,7 +12,7 @@ import { buildLineage } from '../../../src/stages/lineage';
 import { lintNotebook } from '../../../src/stages/lint';
 import { NotebookError } from '../../../src/stages/notebook';
 import type { CompileResponse } from '../../../src/stages/types';
-import { FIXTURES, SEED } from './helpers';
+import { FIXTURES, random, SEED } from './helpers';
 
 const CASES = 10_000;
 /**
@@ -65,17 +65,6 @@ const TOKENS = [
   '.',
   '..'
 ];
-
-/** mulberry32: small, seedable, deterministic. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutateText(text: string, next: () => number): string {
   const at = Math.floor(next() * (text.length + 1));

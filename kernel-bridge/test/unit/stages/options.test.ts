@@ -12,7 +12,7 @@ import type {
   OptionValue,
   StageOptions
 } from '../../../src/stages/types';
-import { SEED } from './helpers';
+import { random, SEED } from './helpers';
 
 /** The stage Arc makes of one cell. */
 function stage(source: string): JsonObject {
@@ -624,17 +624,6 @@ function notebooksIn(dir: string): string[] {
     }
     return name.endsWith('.ipynb') ? [file] : [];
   });
-}
-
-/** mulberry32: small, seedable, deterministic. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = [
