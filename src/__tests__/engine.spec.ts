@@ -1,15 +1,19 @@
 import type {
   CompileResponse,
   LineageGraph,
-  LintDiagnostic
+  LintDiagnostic,
+  SqlFile
 } from 'arcade-kernel-bridge';
 import * as engineModule from 'arcade-engine';
+import { ServerConnection } from '@jupyterlab/services';
 import { ArcadeRequestError } from '../request';
 import type { IStagesApi } from '../stages/api';
 import { notebookForBridge } from '../stages/content';
 import {
   DEFAULT_CONTEXT,
+  fetchStagesContext,
   LocalStagesApi,
+  SQL_FILE_TTL_MS,
   type IStagesContext,
   type StageEngine
 } from '../stages/engine';
@@ -163,5 +167,162 @@ describe('LocalStagesApi', () => {
     expect(bridge.calls).toBe(1);
     expect(warn).toHaveBeenCalled();
     warn.mockRestore();
+  });
+});
+
+describe('LocalStagesApi: SQL files stages read from inputURI', () => {
+  const GATE = '${ETL_CONF_SQL}/gate.sql';
+
+  /** A view, then a SQLValidate stage whose SQL is in ${ETL_CONF_SQL}/gate.sql. */
+  function gateNotebook(): unknown {
+    return notebookForBridge(
+      model(
+        '%sql outputView=a environments=dev\nSELECT 1 AS x',
+        '{\n  "type": "SQLValidate",\n  "name": "gate",\n  "environments": ["dev"],\n  "inputURI": ${ETL_CONF_SQL}"/gate.sql"\n}'
+      )
+    );
+  }
+
+  const BROKEN: SqlFile = {
+    uri: GATE,
+    text: 'SELECT TRUE AS valid, "" AS message\nFROM b'
+  };
+
+  function withFiles(
+    readSqlFiles: (uris: string[]) => Promise<SqlFile[]>,
+    sqlFileWaitMs?: number
+  ): LocalStagesApi {
+    return new LocalStagesApi({
+      bridge: new UnusedBridge(),
+      context: () => Promise.resolve({ ...DEFAULT_CONTEXT, readSqlFiles }),
+      load: () => Promise.resolve(engine),
+      ...(sqlFileWaitMs === undefined ? {} : { sqlFileWaitMs })
+    });
+  }
+
+  it('lints the SQL of the file, read once through the bridge while it is fresh', async () => {
+    const read = jest.fn((uris: string[]) =>
+      Promise.resolve(uris.map(uri => ({ ...BROKEN, uri })))
+    );
+    const api = withFiles(read);
+    const { diagnostics } = await api.lint(gateNotebook());
+    expect(read).toHaveBeenCalledWith([GATE]);
+    expect(diagnostics.map(d => [d.code, d.cell, d.line])).toEqual([
+      ['undefined-view', 1, 5]
+    ]);
+    expect(diagnostics[0]?.message).toMatch(
+      /^gate\.sql:2:6: no earlier stage creates the view "b"/
+    );
+    await api.lint(gateNotebook());
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not hold up lint for a slow bridge: the file counts from the next analysis on', async () => {
+    let answer: (files: SqlFile[]) => void = () => undefined;
+    const read = jest.fn(
+      () =>
+        new Promise<SqlFile[]>(resolve => {
+          answer = resolve;
+        })
+    );
+    const api = withFiles(read, 5);
+    expect((await api.lint(gateNotebook())).diagnostics).toEqual([]);
+    answer([BROKEN]);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    const { diagnostics } = await api.lint(gateNotebook());
+    expect(diagnostics.map(d => d.code)).toEqual(['undefined-view']);
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  it('lints without the file when the bridge cannot read it', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const api = withFiles(() =>
+      Promise.reject(
+        new ArcadeRequestError({
+          kind: 'http',
+          status: 404,
+          message: 'no route'
+        })
+      )
+    );
+    expect((await api.lint(gateNotebook())).diagnostics).toEqual([]);
+    expect(warn).toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
+  it('reads the file again once it is older than SQL_FILE_TTL_MS, using the old text meanwhile', async () => {
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    const fixed: SqlFile = {
+      uri: GATE,
+      text: 'SELECT TRUE AS valid, "" AS message FROM a'
+    };
+    const read = jest
+      .fn<Promise<SqlFile[]>, [string[]]>()
+      .mockResolvedValueOnce([BROKEN])
+      .mockResolvedValueOnce([fixed]);
+    const api = withFiles(read);
+    expect((await api.lint(gateNotebook())).diagnostics).toHaveLength(1);
+    clock.mockReturnValue(1_000_000 + SQL_FILE_TTL_MS);
+    expect((await api.lint(gateNotebook())).diagnostics).toHaveLength(1);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect((await api.lint(gateNotebook())).diagnostics).toEqual([]);
+    expect(read).toHaveBeenCalledTimes(2);
+    clock.mockRestore();
+  });
+
+  it('completes the columns of a view whose SQL is in a file', async () => {
+    const api = withFiles(uris =>
+      Promise.resolve(
+        uris.map(uri => ({ uri, text: 'SELECT x, x * 2 AS doubled FROM a' }))
+      )
+    );
+    const compiled = await api.compile(
+      notebookForBridge(
+        model(
+          '%sql outputView=a environments=dev\nSELECT 1 AS x',
+          '{"type": "SQLTransform", "name": "t", "environments": ["dev"], "outputView": "b", "inputURI": ${ETL_CONF_SQL}"/b.sql"}'
+        )
+      )
+    );
+    expect((await api.viewColumns(compiled)).get('b')).toEqual([
+      'x',
+      'doubled'
+    ]);
+  });
+
+  it('asks the bridge for the files with POST api/stages/sql-files', async () => {
+    const requests: { url: string; method: string; body: string }[] = [];
+    const answers = [
+      { environments: ['dev'] },
+      { files: [{ uri: GATE, text: 'SELECT 1' }] },
+      { files: [{ uri: GATE }] }
+    ];
+    const settings = ServerConnection.makeSettings({
+      baseUrl: 'http://localhost:8888/user/jo/',
+      fetch: async (input: RequestInfo | URL) => {
+        const request = input as Request;
+        requests.push({
+          url: request.url.split('?')[0] ?? '',
+          method: request.method,
+          body: await request.text()
+        });
+        return new Response(JSON.stringify(answers[requests.length - 1]), {
+          status: 200,
+          headers: { 'Content-Type': 'application/json' }
+        });
+      }
+    });
+    const context = await fetchStagesContext(settings);
+    await expect(context.readSqlFiles?.([GATE])).resolves.toEqual([
+      { uri: GATE, text: 'SELECT 1' }
+    ]);
+    expect(requests[1]).toEqual({
+      url: 'http://localhost:8888/user/jo/arcade/api/stages/sql-files',
+      method: 'POST',
+      body: JSON.stringify({ uris: [GATE] })
+    });
+    await expect(context.readSqlFiles?.([GATE])).rejects.toMatchObject({
+      kind: 'invalid-response'
+    });
   });
 });

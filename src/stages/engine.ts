@@ -1,11 +1,17 @@
 import type {
   CompileResponse,
   LineageGraph,
-  LintResponse
+  LintResponse,
+  SqlFile
 } from 'arcade-kernel-bridge';
 import type * as EngineModule from 'arcade-engine';
 import type { ServerConnection } from '@jupyterlab/services';
-import { ArcadeRequestError, isRecord, requestArcade } from '../request';
+import {
+  ArcadeRequestError,
+  isRecord,
+  requestArcade,
+  unexpectedBody
+} from '../request';
 import type { IStagesApi } from './api';
 
 /** The bridge's stage engine (compiler, linter, lineage), bundled for the browser. */
@@ -16,7 +22,18 @@ type NotebookAnalysis = EngineModule.NotebookAnalysis;
 export interface IStagesContext {
   environments: string[];
   knownTables: string[];
+  /**
+   * Reads the SQL files stages name in `inputURI` (keys from the engine's
+   * `sqlFileUris`) through the bridge; absent when there is no bridge to ask.
+   */
+  readSqlFiles?: (uris: string[]) => Promise<SqlFile[]>;
 }
+
+/** How long a SQL file read through the bridge is used before it is read again. */
+export const SQL_FILE_TTL_MS = 30_000;
+
+/** How long an analysis waits for SQL files it has never read before it lints without them. */
+export const SQL_FILE_WAIT_MS = 1_000;
 
 /** The bridge's defaults, used until (or if) its configuration cannot be read. */
 export const DEFAULT_CONTEXT: IStagesContext = {
@@ -40,7 +57,10 @@ export function loadEngine(): Promise<StageEngine> {
   return engine;
 }
 
-/** Reads the project's environments from the bridge's `GET /api/config`. */
+/**
+ * Reads the project's environments from the bridge's `GET /api/config`; SQL
+ * files are then read through the same bridge.
+ */
 export async function fetchStagesContext(
   settings: ServerConnection.ISettings
 ): Promise<IStagesContext> {
@@ -51,7 +71,58 @@ export async function fetchStagesContext(
     body.environments.every(e => typeof e === 'string')
       ? (body.environments as string[])
       : DEFAULT_CONTEXT.environments;
-  return { environments, knownTables: [] };
+  return {
+    environments,
+    knownTables: [],
+    readSqlFiles: uris => fetchSqlFiles(settings, uris)
+  };
+}
+
+function isSqlFile(value: unknown): value is SqlFile {
+  return (
+    isRecord(value) &&
+    typeof value.uri === 'string' &&
+    (typeof value.text === 'string' ||
+      (value.text === null &&
+        typeof value.reason === 'string' &&
+        typeof value.missing === 'boolean'))
+  );
+}
+
+/** The SQL files stages read, through the bridge's `POST /api/stages/sql-files`. */
+export async function fetchSqlFiles(
+  settings: ServerConnection.ISettings,
+  uris: string[]
+): Promise<SqlFile[]> {
+  const body = await requestArcade('api/stages/sql-files', settings, {
+    method: 'POST',
+    body: JSON.stringify({ uris }),
+    headers: { 'Content-Type': 'application/json' }
+  });
+  if (
+    !isRecord(body) ||
+    !Array.isArray(body.files) ||
+    !body.files.every(isSqlFile)
+  ) {
+    throw unexpectedBody('POST api/stages/sql-files');
+  }
+  return body.files;
+}
+
+/** True when `promise` settles within `ms`. */
+function settlesWithin(
+  promise: Promise<unknown>,
+  ms: number
+): Promise<boolean> {
+  return new Promise(resolve => {
+    const timer = setTimeout(() => {
+      resolve(false);
+    }, ms);
+    void promise.finally(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }
 
 /**
@@ -59,12 +130,18 @@ export async function fetchStagesContext(
  * bridge runs, so live lint needs no round trip. `compile` and `lint` of the
  * same notebook object share one analysis. If the engine cannot be loaded,
  * every call goes to the bridge instead.
+ *
+ * The SQL files stages read from `inputURI` come from the bridge, each kept
+ * for `SQL_FILE_TTL_MS` and read again in the background after that. An
+ * analysis waits at most `SQL_FILE_WAIT_MS` for files it has never read;
+ * files that arrive later are used from the next analysis on.
  */
 export class LocalStagesApi implements IStagesApi {
   constructor(options: LocalStagesApi.IOptions) {
     this._bridge = options.bridge;
     this._context = options.context;
     this._load = options.load ?? loadEngine;
+    this._sqlFileWait = options.sqlFileWaitMs ?? SQL_FILE_WAIT_MS;
   }
 
   /** Milliseconds the last analysis took in this browser. */
@@ -117,14 +194,17 @@ export class LocalStagesApi implements IStagesApi {
       return new Map();
     }
     const known = this._columns.get(compiled);
-    if (known !== undefined) {
-      return known;
+    if (known !== undefined && known.version === this._sqlFilesVersion) {
+      return known.columns;
     }
     const columns = new Map<string, string[]>();
-    for (const [view, names] of loaded.viewColumns(compiled)) {
+    for (const [view, names] of loaded.viewColumns(
+      compiled,
+      this._knownSqlFiles()
+    )) {
       columns.set(view.toLowerCase(), names);
     }
-    this._columns.set(compiled, columns);
+    this._columns.set(compiled, { columns, version: this._sqlFilesVersion });
     return columns;
   }
 
@@ -151,15 +231,102 @@ export class LocalStagesApi implements IStagesApi {
       return null;
     }
     const context = await this._contextOnce();
-    const analysis = loaded.analyzeNotebook(notebook, {
+    const options = {
       environments: context.environments,
       knownTables: context.knownTables
+    };
+    let analysis = loaded.analyzeNotebook(notebook, {
+      ...options,
+      sqlFiles: this._knownSqlFiles()
     });
+    const read = context.readSqlFiles;
+    if (analysis.compiled !== null && read !== undefined) {
+      const arriving = this._readSqlFiles(
+        loaded.sqlFileUris(analysis.compiled),
+        read,
+        loaded.MAX_SQL_FILES
+      );
+      if (
+        arriving !== null &&
+        (await settlesWithin(arriving, this._sqlFileWait))
+      ) {
+        analysis = loaded.analyzeNotebook(notebook, {
+          ...options,
+          sqlFiles: this._knownSqlFiles()
+        });
+      }
+    }
     this._lastElapsedMs = analysis.elapsedMs;
     if (key !== null) {
       this._analyses.set(key, analysis);
     }
     return analysis;
+  }
+
+  /** The SQL files read so far, by key. */
+  private _knownSqlFiles(): Map<string, SqlFile> {
+    const files = new Map<string, SqlFile>();
+    for (const [uri, entry] of this._sqlFiles) {
+      if (entry.file !== null) {
+        files.set(uri, entry.file);
+      }
+    }
+    return files;
+  }
+
+  /**
+   * Starts reading the files not read yet or read too long ago. Resolves
+   * once the files never read before have arrived (or failed); null when
+   * there are none.
+   */
+  private _readSqlFiles(
+    uris: string[],
+    read: (uris: string[]) => Promise<SqlFile[]>,
+    perRequest: number
+  ): Promise<void> | null {
+    const now = Date.now();
+    const due = uris.filter(uri => {
+      const entry = this._sqlFiles.get(uri);
+      return (
+        !this._reading.has(uri) &&
+        (entry === undefined || now - entry.at >= SQL_FILE_TTL_MS)
+      );
+    });
+    for (let i = 0; i < due.length; i += perRequest) {
+      const batch = due.slice(i, i + perRequest);
+      const settle = (files: readonly SqlFile[]): void => {
+        const at = Date.now();
+        const answers = new Map(files.map(file => [file.uri, file]));
+        for (const uri of batch) {
+          const before = this._sqlFiles.get(uri)?.file ?? null;
+          const file = answers.get(uri) ?? before;
+          if (file?.text !== before?.text) {
+            this._sqlFilesVersion++;
+          }
+          this._sqlFiles.set(uri, { file, at });
+        }
+      };
+      const reading = read(batch).then(settle, (error: unknown) => {
+        // An older bridge has no such route: lint goes on with what it had.
+        console.warn(
+          'Arcade: the SQL files stages read could not be read',
+          error
+        );
+        settle([]);
+      });
+      for (const uri of batch) {
+        this._reading.set(
+          uri,
+          reading.finally(() => this._reading.delete(uri))
+        );
+      }
+    }
+    const firstTime = uris
+      .filter(uri => !this._sqlFiles.has(uri))
+      .map(uri => this._reading.get(uri));
+    return firstTime.length === 0
+      ? null
+      : Promise.all(firstTime).then(() => undefined);
   }
 
   private _contextOnce(): Promise<IStagesContext> {
@@ -180,7 +347,19 @@ export class LocalStagesApi implements IStagesApi {
   private readonly _context: () => Promise<IStagesContext>;
   private readonly _load: () => Promise<StageEngine>;
   private readonly _analyses = new WeakMap<object, NotebookAnalysis>();
-  private readonly _columns = new WeakMap<object, Map<string, string[]>>();
+  private readonly _columns = new WeakMap<
+    object,
+    { columns: Map<string, string[]>; version: number }
+  >();
+  private readonly _sqlFileWait: number;
+  /** Per key: the file as last read (null: the bridge could not say) and when. */
+  private readonly _sqlFiles = new Map<
+    string,
+    { file: SqlFile | null; at: number }
+  >();
+  private readonly _reading = new Map<string, Promise<unknown>>();
+  /** Changes whenever a file's text does, so results built from the old text are not reused. */
+  private _sqlFilesVersion = 0;
   private _contextPromise: Promise<IStagesContext> | null = null;
   private _lastElapsedMs: number | null = null;
 }
@@ -193,5 +372,7 @@ export namespace LocalStagesApi {
     context: () => Promise<IStagesContext>;
     /** Loads the engine; tests pass the Node build. */
     load?: () => Promise<StageEngine>;
+    /** How long an analysis waits for SQL files it has never read; default `SQL_FILE_WAIT_MS`. */
+    sqlFileWaitMs?: number;
   }
 }

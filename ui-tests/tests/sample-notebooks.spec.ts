@@ -7,6 +7,7 @@
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
+import { readdirSync } from 'fs';
 import * as path from 'path';
 import { BRIDGE_START_TIMEOUT, SAMPLE_NOTEBOOKS } from './helpers';
 
@@ -66,6 +67,12 @@ async function uploadSamples(
       path.join(SAMPLE_NOTEBOOKS, name),
       `${tmpPath}/${name}`
     );
+  }
+  // As in `make demo`, ${ETL_CONF_SQL} is the sql/ folder (jupyter_server_test_config.py),
+  // so the linter reads the SQL the stages name by inputURI.
+  const sqlDir = path.resolve(SAMPLE_NOTEBOOKS, '..', 'sql');
+  for (const file of readdirSync(sqlDir)) {
+    await page.contents.uploadFile(path.join(sqlDir, file), `sql/${file}`);
   }
   // Else the file browser lists them only on its next poll, seconds later.
   await page.filebrowser.refresh();

@@ -15,7 +15,8 @@ import {
   type SqlParamValues,
   type SqlRelation
 } from './sql';
-import type { CompileResponse, JsonValue } from './types';
+import { stageSqlText } from './sqlFiles';
+import type { CompileResponse, JsonValue, SqlFile } from './types';
 
 /** A view's column names; `complete` is false when unnamed expressions were skipped. */
 interface Known {
@@ -115,20 +116,21 @@ function distinct(names: readonly string[]): string[] {
 
 /**
  * View name (as its stage writes it) → its output column names, in order,
- * for the views whose columns the SQL tells. Stages are taken in job order,
- * so a view a later stage redefines has the later stage's columns.
+ * for the views whose columns the SQL tells (inline, or the stage's file in
+ * `sqlFiles`). Stages are taken in job order, so a view a later stage
+ * redefines has the later stage's columns.
  */
-export function viewColumns(compiled: CompileResponse): Map<string, string[]> {
+export function viewColumns(
+  compiled: CompileResponse,
+  sqlFiles?: ReadonlyMap<string, SqlFile>
+): Map<string, string[]> {
   const views = new Map<string, Known & { name: string }>();
   compiled.job.stages.forEach(json => {
     let known: Known | null = null;
-    const sql = json.sql;
-    if (
-      json.type === 'SQLTransform' &&
-      typeof sql === 'string' &&
-      json.inputURI === undefined
-    ) {
-      const analysis = analyzeSql(sql, paramValues(json.sqlParams));
+    const sql =
+      json.type === 'SQLTransform' ? stageSqlText(json, sqlFiles) : null;
+    if (sql !== null) {
+      const analysis = analyzeSql(sql.text, paramValues(json.sqlParams));
       known =
         analysis.columns === null
           ? null

@@ -5,6 +5,7 @@ import { loadSettings } from '../config';
 import { ArcadeError } from '../errors';
 import { lineageToDot } from './lineage';
 import {
+  cliSqlFileAccess,
   compileNotebookFile,
   lineageOfFile,
   lintNotebookFile
@@ -65,9 +66,24 @@ function formatDiagnostic(d: LintDiagnostic): string {
   return `${d.file}:${cell}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`;
 }
 
+interface LintFlags {
+  format: 'text' | 'json';
+  var: string[];
+}
+
+function sqlFileVarOption(): Option {
+  return new Option(
+    '--var <name=value>',
+    "value for ${name} in a stage's inputURI, to read its SQL file (repeatable; before the environment, as in Arc)"
+  )
+    .argParser(collectVar)
+    .default([]);
+}
+
 /**
- * `arcade lint NOTEBOOK… [--format text|json]`: Arc's view of each notebook's
- * defects; exit 1 when any is an error.
+ * `arcade lint NOTEBOOK… [--var K=V …] [--format text|json]`: Arc's view of
+ * each notebook's defects, including the SQL files stages read inside the
+ * workspace; exit 1 when any is an error.
  */
 export function lintCommand(ctx: CliContext): Command {
   return new Command('lint')
@@ -75,19 +91,26 @@ export function lintCommand(ctx: CliContext): Command {
       'check Arc notebooks for defects Arc would fail on or silently ignore'
     )
     .argument('<notebooks...>', 'the Arc notebooks (.ipynb)')
+    .addOption(sqlFileVarOption())
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['text', 'json'])
         .default('text')
     )
-    .action(async (notebooks: string[], flags: { format: 'text' | 'json' }) => {
+    .action(async (notebooks: string[], flags: LintFlags) => {
       const settings = loadSettings(ctx.env, ctx.cwd);
+      const sqlFileAccess = cliSqlFileAccess(
+        settings.workspace,
+        ctx.env,
+        Object.fromEntries(flags.var.map(parseVar))
+      );
       const diagnostics: LintDiagnostic[] = [];
       for (const notebook of notebooks) {
         diagnostics.push(
           ...(await lintNotebookFile(path.resolve(ctx.cwd, notebook), {
             file: notebook,
-            environments: settings.environments
+            environments: settings.environments,
+            sqlFileAccess
           }))
         );
       }
@@ -109,23 +132,34 @@ export function lintCommand(ctx: CliContext): Command {
     });
 }
 
-/** `arcade lineage NOTEBOOK --format json|dot`: sources, views and sinks. */
+interface LineageFlags {
+  format: 'json' | 'dot';
+  var: string[];
+}
+
+/** `arcade lineage NOTEBOOK [--var K=V …] --format json|dot`: sources, views and sinks. */
 export function lineageCommand(ctx: CliContext): Command {
   return new Command('lineage')
     .description(
       'print how data flows from sources through views to sinks in a notebook'
     )
     .argument('<notebook>', 'the Arc notebook (.ipynb)')
+    .addOption(sqlFileVarOption())
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['json', 'dot'])
         .default('json')
     )
-    .action(async (notebook: string, flags: { format: 'json' | 'dot' }) => {
+    .action(async (notebook: string, flags: LineageFlags) => {
       const settings = loadSettings(ctx.env, ctx.cwd);
       const graph = await lineageOfFile(path.resolve(ctx.cwd, notebook), {
         file: notebook,
-        environments: settings.environments
+        environments: settings.environments,
+        sqlFileAccess: cliSqlFileAccess(
+          settings.workspace,
+          ctx.env,
+          Object.fromEntries(flags.var.map(parseVar))
+        )
       });
       ctx.output.line(
         flags.format === 'dot'

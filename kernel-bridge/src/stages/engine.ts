@@ -11,7 +11,12 @@ import { cellSources, lintCompiled, lintNotebookJson } from './lint';
 import type { LintOptions } from './lint';
 import { NotebookError } from './notebook';
 import { STAGE_KEYS } from './stageKeys';
-import type { CompileResponse, LineageGraph, LintDiagnostic } from './types';
+import type {
+  CompileResponse,
+  LineageGraph,
+  LintDiagnostic,
+  SqlFile
+} from './types';
 
 export type { LintOptions } from './lint';
 
@@ -21,6 +26,8 @@ export interface NotebookAnalysis {
   diagnostics: LintDiagnostic[];
   /** Milliseconds the analysis took. */
   elapsedMs: number;
+  /** The SQL files the analysis was given (`LintOptions.sqlFiles`), for its lineage. */
+  sqlFiles?: ReadonlyMap<string, SqlFile>;
 }
 
 function now(): number {
@@ -32,7 +39,8 @@ function now(): number {
  * Arc cannot parse gives `compiled: null` and a `compile-error` diagnostic
  * at the cell and line of the fault. Expensive work (parsing each SQL body)
  * is cached by content, so after a one-cell edit only that cell's SQL is
- * parsed again.
+ * parsed again. Give `options.sqlFiles` (see `sqlFileUris`) to check the
+ * SQL stages read from their `inputURI`.
  */
 export function analyzeNotebook(
   notebook: unknown,
@@ -57,14 +65,19 @@ export function analyzeNotebook(
     ...options,
     cellSources: cellSources(notebook)
   });
-  return { compiled, diagnostics, elapsedMs: now() - start };
+  return {
+    compiled,
+    diagnostics,
+    elapsedMs: now() - start,
+    ...(options.sqlFiles === undefined ? {} : { sqlFiles: options.sqlFiles })
+  };
 }
 
 /** The lineage graph of an analysed notebook, lint findings counted on its nodes. */
 export function lineageOf(analysis: NotebookAnalysis): LineageGraph | null {
   return analysis.compiled === null
     ? null
-    : buildLineage(analysis.compiled, analysis.diagnostics);
+    : buildLineage(analysis.compiled, analysis.diagnostics, analysis.sqlFiles);
 }
 
 /** The keys Arc accepts and requires for a stage type (core Arc 3.7.0 and the Delta stages); null for other types. */
@@ -82,6 +95,7 @@ export function stageKeys(
 }
 
 export { compileNotebookJson, buildLineage, viewColumns };
+export { MAX_SQL_FILES, sqlFileKey, sqlFileUris } from './sqlFiles';
 export {
   readStageOptions,
   StageOptionsError,

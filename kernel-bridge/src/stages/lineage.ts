@@ -5,6 +5,7 @@
  */
 import { INPUT_VIEW_KEYS, OUTPUT_VIEW_KEYS } from './lint';
 import { analyzeSql, fillParams, type SqlParamValues } from './sql';
+import { stageSqlSource, stageSqlText } from './sqlFiles';
 import type {
   CompileResponse,
   JsonValue,
@@ -12,7 +13,8 @@ import type {
   LineageGraph,
   LineageNode,
   LineageNodeKind,
-  LintDiagnostic
+  LintDiagnostic,
+  SqlFile
 } from './types';
 
 /** A URI as written, with unresolved substitutions shown as `${NAME}`. */
@@ -41,10 +43,16 @@ function params(value: JsonValue | undefined): SqlParamValues {
   );
 }
 
-/** Builds the lineage graph; `diagnostics` are counted on the nodes their stage creates. */
+/**
+ * Builds the lineage graph; `diagnostics` are counted on the nodes their
+ * stage creates. A stage whose SQL comes from a file in `sqlFiles` reads
+ * the tables that SQL names; without the file's text, the file stands for
+ * its inputs.
+ */
 export function buildLineage(
   compiled: CompileResponse,
-  diagnostics: readonly LintDiagnostic[] = []
+  diagnostics: readonly LintDiagnostic[] = [],
+  sqlFiles?: ReadonlyMap<string, SqlFile>
 ): LineageGraph {
   const nodes = new Map<string, LineageNode>();
   const edges: LineageEdge[] = [];
@@ -76,8 +84,12 @@ export function buildLineage(
   compiled.stages.forEach((info, index) => {
     const json = compiled.job.stages[index] ?? {};
     const inputs: string[] = [];
+    const sql = stageSqlText(json, sqlFiles);
+    // The file holds the stage's SQL, not its data: the tables it names are the inputs.
+    const readsFile =
+      sql?.spark === true && stageSqlSource(json)?.kind === 'file';
     const source = uriText(json.inputURI);
-    if (source !== null) {
+    if (source !== null && !readsFile) {
       inputs.push(node('source', source, null, null));
     }
     for (const key of INPUT_VIEW_KEYS) {
@@ -88,8 +100,8 @@ export function buildLineage(
       }
     }
     const outputs: string[] = [];
-    if (typeof json.sql === 'string' && source === null) {
-      const analysis = analyzeSql(json.sql, params(json.sqlParams));
+    if (sql?.spark === true) {
+      const analysis = analyzeSql(sql.text, params(json.sqlParams));
       const sqlParams = json.sqlParams;
       const paramText = (name: string): string | null =>
         typeof sqlParams === 'object' &&

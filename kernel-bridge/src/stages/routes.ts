@@ -4,14 +4,17 @@ import type { Settings } from '../config';
 import { ArcadeError } from '../errors';
 import { workspaceNotebook } from '../runs/routes';
 import {
+  browserSqlFileAccess,
   compileNotebookFile,
   compileNotebookJson,
   lineageOfFile,
   lineageOfJson,
   lintNotebookFile,
-  lintNotebookJson
+  lintNotebookJson,
+  readSqlFiles
 } from './service';
-import type { LineageGraph, LintResponse } from './types';
+import { MAX_SQL_FILES } from './sqlFiles';
+import type { LineageGraph, LintResponse, SqlFilesResponse } from './types';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -44,6 +47,27 @@ function environmentsOf(value: unknown, fallback: string[]): string[] {
   return value;
 }
 
+/** Longest inputURI the bridge looks at. */
+const MAX_URI_LENGTH = 4096;
+
+function urisOf(body: unknown): string[] {
+  const uris = isRecord(body) ? body.uris : undefined;
+  if (
+    !Array.isArray(uris) ||
+    !uris.every(u => typeof u === 'string' && u.length <= MAX_URI_LENGTH)
+  ) {
+    throw badRequest(
+      `expected {"uris": [...]}, each a stage's inputURI of at most ${MAX_URI_LENGTH} characters`
+    );
+  }
+  if (uris.length > MAX_SQL_FILES) {
+    throw badRequest(
+      `at most ${MAX_SQL_FILES} SQL files per request; ask for the rest in another`
+    );
+  }
+  return uris as string[];
+}
+
 type NotebookSource =
   | { path: string; notebook?: undefined }
   | { path?: undefined; notebook: unknown };
@@ -67,6 +91,9 @@ function sourceOf(body: unknown): NotebookSource & Record<string, unknown> {
  * `POST /api/stages/compile`: a notebook (by path or inline) → Arc job + stage locations.
  * `POST /api/stages/lint` {path | notebook, environments?} → {diagnostics}.
  * `POST /api/stages/lineage` {path | notebook} → lineage graph.
+ * `POST /api/stages/sql-files` {uris} → {files}: the SQL files stages read
+ *   from `inputURI`, only inside the workspace; `${ETL_CONF_…}` values stay here.
+ * Lint and lineage read those files too.
  */
 export function registerStageRoutes(
   app: FastifyInstance,
@@ -90,10 +117,15 @@ export function registerStageRoutes(
     );
   });
 
+  // Read on each request rather than copied at start, so the values stay out of the settings.
+  const sqlFileAccess = () =>
+    browserSqlFileAccess(settings.workspace, process.env);
+
   app.post('/api/stages/lint', async (request): Promise<LintResponse> => {
     const source = sourceOf(request.body);
     const options = {
-      environments: environmentsOf(source.environments, settings.environments)
+      environments: environmentsOf(source.environments, settings.environments),
+      sqlFileAccess: sqlFileAccess()
     };
     if (source.path !== undefined) {
       const file = await workspaceNotebook(settings.workspace, source.path);
@@ -105,7 +137,7 @@ export function registerStageRoutes(
       };
     }
     return {
-      diagnostics: lintNotebookJson(source.notebook, {
+      diagnostics: await lintNotebookJson(source.notebook, {
         ...options,
         file: 'notebook'
       })
@@ -114,11 +146,21 @@ export function registerStageRoutes(
 
   app.post('/api/stages/lineage', async (request): Promise<LineageGraph> => {
     const source = sourceOf(request.body);
-    const options = { environments: settings.environments };
+    const options = {
+      environments: settings.environments,
+      sqlFileAccess: sqlFileAccess()
+    };
     if (source.path !== undefined) {
       const file = await workspaceNotebook(settings.workspace, source.path);
       return lineageOfFile(file, { ...options, file: source.path });
     }
     return lineageOfJson(source.notebook, { ...options, file: 'notebook' });
   });
+
+  app.post(
+    '/api/stages/sql-files',
+    async (request): Promise<SqlFilesResponse> => ({
+      files: await readSqlFiles(urisOf(request.body), sqlFileAccess())
+    })
+  );
 }

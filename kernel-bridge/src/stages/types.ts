@@ -131,7 +131,8 @@ export type LintCode =
   | 'sql-syntax'
   | 'duplicate-id'
   | 'inline-secret'
-  | 'nondeterministic-sql';
+  | 'nondeterministic-sql'
+  | 'sql-file';
 
 /** One finding; positions are 1-based within the cell's source (or the file when `cell` is null). */
 export interface LintDiagnostic {
@@ -158,6 +159,36 @@ export interface LintRequest {
 
 export interface LintResponse {
   diagnostics: LintDiagnostic[];
+}
+
+/**
+ * A SQL file a stage names in `inputURI`, as the bridge read it. `uri` is
+ * the stage's inputURI as compiled, in the form `sqlFileKey` gives it
+ * (`${ETL_CONF_SQL}/check.sql`); the resolved location is never sent.
+ */
+export type SqlFile =
+  | { uri: string; text: string }
+  | {
+      uri: string;
+      text: null;
+      /** Why the file was not read, e.g. "s3a:// is read at run time". */
+      reason: string;
+      /** The file should be in the workspace and is not: Arc would fail the stage if it ran here. */
+      missing: boolean;
+    };
+
+/**
+ * `POST /api/stages/sql-files` {uris}: the SQL files stages read, at most
+ * `MAX_SQL_FILES` per request; `${ETL_CONF_…}` substitutions are resolved
+ * from the bridge's environment, and only files inside the workspace are read.
+ */
+export interface SqlFilesRequest {
+  uris: string[];
+}
+
+/** One entry per requested uri, in the order asked. */
+export interface SqlFilesResponse {
+  files: SqlFile[];
 }
 
 export type LineageNodeKind = 'source' | 'view' | 'sink' | 'table';

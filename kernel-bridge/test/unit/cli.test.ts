@@ -1,6 +1,10 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { runCli } from '../../src/cli';
 import { VERSION } from '../../src/version';
 import { MemoryOutput } from './helpers';
+import { notebook } from './stages/helpers';
 
 function context(output: MemoryOutput) {
   return {
@@ -53,5 +57,34 @@ describe('arcade CLI', () => {
       2
     );
     expect(output.stderr).toContain('--s3-port must be a port number');
+  });
+
+  it('lints the SQL files stages read, taking --var before the environment', async () => {
+    const workspace = mkdtempSync(path.join(os.tmpdir(), 'arcade-cli-'));
+    mkdirSync(path.join(workspace, 'sql'));
+    mkdirSync(path.join(workspace, 'old'));
+    writeFileSync(
+      path.join(workspace, 'sql', 'gate.sql'),
+      'SELECT TRUE AS valid, "" AS message\nFROM changes'
+    );
+    writeFileSync(
+      path.join(workspace, 'job.ipynb'),
+      notebook([
+        '{"type": "SQLValidate", "name": "gate", "environments": ["dev", "test", "prod"],\n "inputURI": ${ETL_CONF_SQL}"/gate.sql"}'
+      ])
+    );
+    const output = new MemoryOutput();
+    const code = await runCli(
+      ['lint', 'job.ipynb', '--var', `ETL_CONF_SQL=file://${workspace}/sql`],
+      {
+        ...context(output),
+        cwd: workspace,
+        env: { ETL_CONF_SQL: `file://${workspace}/old` }
+      }
+    );
+    expect(code).toBe(1);
+    expect(output.stdout).toBe(
+      'job.ipynb:1:2:14 error undefined-view gate.sql:2:6: no earlier stage creates the view "changes" and it is not a known table: Spark fails the stage with "Table or view not found". Create it in an earlier stage or fix the name.\n'
+    );
   });
 });
