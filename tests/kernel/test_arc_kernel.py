@@ -264,3 +264,116 @@ def test_history_lists_executed_cells(kernel):
 
     _, reply, _ = send_request(kernel, "history_request", {"output": True, "raw": True, "hist_access_type": "tail", "n": 1})
     assert reply["content"]["history"] == [[1, count, ["%version", None]]]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Completion (complete_request, what JupyterLab's kernel completion provider sends on Tab): names and columns from the
+# live Spark session's catalog, only inside SQL. Positions are code points (Jupyter protocol >= 5.2).
+
+
+def complete(kc, code: str, cursor_pos: int | None = None) -> dict:
+    cursor_pos = len(code) if cursor_pos is None else cursor_pos
+    t0 = time.monotonic()
+    request, reply, statuses = send_request(kc, "complete_request", {"code": code, "cursor_pos": cursor_pos})
+    elapsed = time.monotonic() - t0
+    assert reply["msg_type"] == "complete_reply"
+    assert_busy_idle_for(request, statuses)
+    content = reply["content"]
+    assert content["status"] == "ok", content
+    assert elapsed < 10, f"complete_request took {elapsed:.1f}s"
+    return content
+
+
+def assert_completion(content: dict, matches: list[str], start: int, end: int, kind: str | None = None) -> None:
+    assert content["matches"] == matches
+    assert (content["cursor_start"], content["cursor_end"]) == (start, end)
+    types = content["metadata"]["_jupyter_types_experimental"]
+    assert [t["text"] for t in types] == matches
+    assert all((t["start"], t["end"]) == (start, end) for t in types)
+    if kind is not None:
+        assert {t["type"] for t in types} <= {kind}, types
+
+
+@pytest.fixture(scope="module")
+def people_view(kernel):
+    assert_ok(run(kernel, "%sql name=\"people\" outputView=people environments=dev\nSELECT 1 AS person_id, 'a' AS person_name, named_struct('city', 'x', 'zip', 1) AS address"))
+    return "people"
+
+
+def test_completion_offers_columns_of_the_tables_the_sql_reads(kernel, people_view):
+    head = "%sql name=x outputView=y environments=dev\nSELECT per"
+    code = head + " FROM people"
+    assert_completion(complete(kernel, code, len(head)), ["person_id", "person_name"], len(head) - 3, len(head), "column")
+    # case-insensitive prefix, the catalog's spelling inserted
+    head = "%sql\nSELECT PERSON_N"
+    assert_completion(complete(kernel, head + " FROM people", len(head)), ["person_name"], len(head) - 8, len(head), "column")
+    # positions are code points: a character outside the BMP before the cursor counts once
+    head = "%sql\nSELECT '\U0001F600' AS smile, per"
+    assert_completion(complete(kernel, head + " FROM people", len(head)), ["person_id", "person_name"], len(head) - 3, len(head))
+
+
+def test_completion_offers_views_of_the_session(kernel, people_view):
+    code = "%sql name=x outputView=y environments=dev\nSELECT * FROM peo"
+    assert_completion(complete(kernel, code), ["people"], len(code) - 3, len(code), "view")
+    # inside the "sql" string of a plain HOCON stage too
+    head = '{"type": "SQLTransform", "name": "t", "environments": ["dev"], "sql": "SELECT * FROM peo'
+    code = head + '", "outputView": "t2"}'
+    assert_completion(complete(kernel, code, len(head)), ["people"], len(head) - 3, len(head), "view")
+    # while typing: the string is not closed yet; HOCON triple-quoted strings and `sql =`
+    code = '{"type": "SQLTransform", "sql": "SELECT * FROM peo'
+    assert_completion(complete(kernel, code), ["people"], len(code) - 3, len(code), "view")
+    head = '%arc\n{\n  type = SQLTransform\n  sql = """\n    SELECT * FROM peo'
+    code = head + '\n  """\n}'
+    assert_completion(complete(kernel, code, len(head)), ["people"], len(head) - 3, len(head), "view")
+
+
+def test_completion_after_an_alias_or_view_name_offers_its_columns(kernel, people_view):
+    head = "%sql\nSELECT p."
+    assert_completion(complete(kernel, head + " FROM people p", len(head)), ["address", "person_id", "person_name"], len(head), len(head), "column")
+    head = "%sql\nSELECT p.person_n"
+    assert_completion(complete(kernel, head + " FROM people AS p", len(head)), ["person_name"], len(head) - 8, len(head), "column")
+    head = "%sql\nSELECT people.person_i"
+    assert_completion(complete(kernel, head + " FROM people", len(head)), ["person_id"], len(head) - 8, len(head), "column")
+    # struct fields
+    head = "%sql\nSELECT p.address."
+    assert_completion(complete(kernel, head + " FROM people p", len(head)), ["city", "zip"], len(head), len(head), "column")
+
+
+def test_completion_offers_databases_and_their_tables(kernel, people_view, tmp_path):
+    db = "arcade_completion_db"
+    assert_ok(run(kernel, f"%sql name=db outputView=db_created\nCREATE DATABASE IF NOT EXISTS {db} LOCATION '{tmp_path / 'db'}'"))
+    assert_ok(run(kernel, f"%sql name=orders outputView=orders_created\nCREATE TABLE IF NOT EXISTS {db}.orders (order_id INT, amount DOUBLE) USING parquet LOCATION '{tmp_path / 'orders'}'"))
+    code = "%sql\nSELECT * FROM arcade_compl"
+    assert_completion(complete(kernel, code), [db], len(code) - 12, len(code), "database")
+    code = f"%sql\nSELECT * FROM {db}."
+    assert_completion(complete(kernel, code), ["orders"], len(code), len(code), "table")
+    head = "%sql\nSELECT o.am"
+    assert_completion(complete(kernel, head + f" FROM {db}.orders o", len(head)), ["amount"], len(head) - 2, len(head), "column")
+
+
+def test_completion_offers_nothing_outside_sql(kernel, people_view):
+    # on the magic line
+    head = "%sql name=x outputView=peo"
+    assert_completion(complete(kernel, head + "\nSELECT per FROM people", len(head)), [], len(head), len(head))
+    # a magic whose body is not SQL
+    assert_completion(complete(kernel, "%conf numRows=peo"), [], 17, 17)
+    # a HOCON stage outside its "sql" string
+    head = '{"type": "SQLTransform", "name": "peo'
+    code = head + '", "sql": "SELECT * FROM people"}'
+    assert_completion(complete(kernel, code, len(head)), [], len(head), len(head))
+    # inside a SQL string literal / comment
+    assert_completion(complete(kernel, "%sql\nSELECT 'peo"), [], 16, 16)
+    assert_completion(complete(kernel, "%sql\nSELECT 1 -- peo"), [], 20, 20)
+
+
+def test_completion_of_garbage_or_empty_code_is_an_empty_ok_reply(kernel, people_view):
+    assert_completion(complete(kernel, "", 0), [], 0, 0)
+    assert_completion(complete(kernel, "per"), [], 3, 3)
+    garbage = "}{ @@ ``` \x00 %%% \"\\ \U0001F600"
+    assert_completion(complete(kernel, garbage, 9999), [], len(garbage), len(garbage))
+    assert_completion(complete(kernel, "%sql\nSELECT f(x).", 17), [], 17, 17)
+    assert_completion(complete(kernel, "%sql\nSELECT * FROM no_such_db.", 30), [], 30, 30)
+    # the kernel keeps answering
+    res = run(kernel, "%sql outputView=after_completion\nSELECT 3 AS z")
+    assert_ok(res)
+    assert parse_table(res.data("text/html")) == (["z"], [["3"]])

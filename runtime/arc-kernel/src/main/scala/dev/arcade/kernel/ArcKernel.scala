@@ -1,21 +1,24 @@
 package dev.arcade.kernel
 
 import java.util.ServiceLoader
-import java.util.concurrent.{Executors, ThreadFactory}
+import java.util.concurrent.{ArrayBlockingQueue, Callable, Executors, ThreadFactory, ThreadPoolExecutor, TimeUnit, TimeoutException}
 
 import scala.collection.JavaConverters._
 import scala.concurrent.duration.Duration
 import scala.concurrent.{Await, ExecutionContext, Future}
 import scala.util.Try
+import scala.util.control.NonFatal
 
 import com.typesafe.config.{Config, ConfigFactory}
 import io.github.spencerpark.jupyter.channels.{JupyterConnection, ShellHandler, ShellReplyEnvironment}
 import io.github.spencerpark.jupyter.kernel.display.DisplayData
-import io.github.spencerpark.jupyter.kernel.{BaseKernel, LanguageInfo}
-import io.github.spencerpark.jupyter.messages.request.HistoryRequest
+import io.github.spencerpark.jupyter.kernel.{BaseKernel, LanguageInfo, ReplacementOptions}
+import io.github.spencerpark.jupyter.messages.reply.CompleteReply
+import io.github.spencerpark.jupyter.messages.request.{CompleteRequest, HistoryRequest}
 import io.github.spencerpark.jupyter.messages.{Message, MessageType}
 import org.apache.commons.lang3.exception.ExceptionUtils
 import org.apache.spark.sql.{DataFrame, SparkSession}
+import org.apache.spark.sql.types.{ArrayType, DataType, StructType}
 import org.apache.spark.storage.StorageLevel
 
 import ai.tripl.arc.ARC
@@ -70,6 +73,18 @@ object ArcKernel {
   /** `k=v` tokens of a magic line, with Arc's own splitting rules; surrounding double quotes are removed. */
   def parseArgs(line: String): Map[String, String] =
     ConfigUtils.parseArgs(line).toMap.map { case (k, v) => k.trim -> v.trim.stripPrefix("\"").stripSuffix("\"") }
+
+  /** Time allowed for the catalog look-ups of one complete_request. */
+  val CompletionBudgetMillis = 2000L
+  val MaxCompletions = 1000
+
+  private def daemonThreads(name: String): ThreadFactory = new ThreadFactory {
+    private val count = new java.util.concurrent.atomic.AtomicInteger()
+    override def newThread(r: Runnable): Thread = { val t = new Thread(r, s"$name-${count.incrementAndGet()}"); t.setDaemon(true); t }
+  }
+
+  /** A complete_reply: matches and the replaced range, in code points (Jupyter's positions since protocol 5.2). */
+  private final case class Completions(matches: Vector[Completion.Candidate], start: Int, end: Int)
 }
 
 final class ArcKernel extends BaseKernel {
@@ -209,6 +224,11 @@ final class ArcKernel extends BaseKernel {
     connection.setHandler(MessageType.HISTORY_REQUEST, new ShellHandler[HistoryRequest] {
       override def handle(env: ShellReplyEnvironment, request: Message[HistoryRequest]): Unit = handleHistoryRequest(env, request)
     })
+    // BaseKernel's own complete_request handler (which calls `complete`) always replies with empty metadata, and with
+    // an error reply if `complete` throws: this one adds each match's kind and always answers `ok`.
+    connection.setHandler(MessageType.COMPLETE_REQUEST, new ShellHandler[CompleteRequest] {
+      override def handle(env: ShellReplyEnvironment, request: Message[CompleteRequest]): Unit = handleCompleteRequest(env, request)
+    })
   }
 
   /** busy, history_reply, idle, all with the request as parent (the protocol's rule for every request). */
@@ -241,6 +261,153 @@ final class ArcKernel extends BaseKernel {
     // the library's HistoryReply content class cannot carry `status`; the content is serialised by its runtime class
     val replyType = MessageType.HISTORY_REPLY.asInstanceOf[MessageType[java.util.Map[String, AnyRef]]]
     env.reply(new Message[java.util.Map[String, AnyRef]](request, replyType, content))
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // completion (complete_request): names from the live Spark session's catalog
+
+  /** Catalog look-ups for completion run here; a request waits for them up to its time budget. A late look-up is
+    * left to finish, never cancelled nor interrupted (an interrupt can break a metastore client's shared connection),
+    * and later requests needing the same look-up wait for that one instead of starting another (`inFlight`): a slow
+    * table (say on an unreachable S3 endpoint) holds one thread however often Tab is pressed. Only when every thread
+    * hangs (an unreachable metastore) does the queue fill up; requests are then answered at once, empty. */
+  private val completionExecutor = {
+    val e = new ThreadPoolExecutor(4, 4, 30L, TimeUnit.SECONDS, new ArrayBlockingQueue[Runnable](16), daemonThreads("arcade-completion"), new ThreadPoolExecutor.AbortPolicy())
+    e.allowCoreThreadTimeOut(true)
+    e
+  }
+  private val inFlight = new java.util.concurrent.ConcurrentHashMap[String, java.util.concurrent.Future[_]]()
+
+  override def complete(code: String, at: Int): ReplacementOptions = {
+    val c = completions(code, at)
+    new ReplacementOptions(c.matches.map(_.text).asJava, c.start, c.end)
+  }
+
+  /** busy, complete_reply (status ok, with `_jupyter_types_experimental` kinds), idle; an empty reply on any failure. */
+  private def handleCompleteRequest(env: ShellReplyEnvironment, request: Message[CompleteRequest]): Unit = {
+    env.setBusyDeferIdle()
+    val req = Option(request.getContent)
+    val code = req.flatMap(r => Option(r.getCode)).getOrElse("")
+    val c = completions(code, req.map(_.getCursorPos).getOrElse(0))
+    val types = c.matches.map { m =>
+      val t = new java.util.LinkedHashMap[String, AnyRef]()
+      t.put("start", Integer.valueOf(c.start))
+      t.put("end", Integer.valueOf(c.end))
+      t.put("text", m.text)
+      t.put("type", m.kind)
+      t
+    }
+    val metadata = new java.util.LinkedHashMap[String, AnyRef]()
+    metadata.put("_jupyter_types_experimental", types.asJava)
+    env.reply(new CompleteReply(c.matches.map(_.text).asJava, c.start, c.end, metadata))
+  }
+
+  /** Completions at code point `cursorPos` of a cell: only in SQL (a SQL magic's body, a HOCON `sql` string), only
+    * from a running SparkSession (never starts one), empty on any failure. */
+  private def completions(code0: String, cursorPos: Int): Completions = {
+    val code = Option(code0).getOrElse("")
+    val pos = math.max(0, math.min(cursorPos, code.codePointCount(0, code.length)))
+    val empty = Completions(Vector.empty, pos, pos)
+    try {
+      val cursor = code.offsetByCodePoints(0, pos)
+      val found = for {
+        session <- sparkIfStarted
+        ctx <- Completion.sqlContext(code, cursor)
+        target <- Completion.target(ctx.sql, ctx.cursor)
+      } yield Completions(catalogCandidates(session, ctx.sql, target), code.codePointCount(0, ctx.offset + target.start), pos)
+      found.getOrElse(empty)
+    } catch {
+      case NonFatal(e) =>
+        logger.warn().field("event", "arcadeKernelCompletionFailed").field("error", messages(e).mkString(": ")).log()
+        empty
+    }
+  }
+
+  private def catalogCandidates(session: SparkSession, sql: String, target: Completion.Target): Vector[Completion.Candidate] = {
+    import Completion.Candidate
+    val deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CompletionBudgetMillis)
+    val refs = Completion.tableRefs(sql)
+    val q = target.qualifier
+    val groups: Seq[Seq[Candidate]] =
+      if (q.nonEmpty) {
+        // `alias.`, `view.`, `db.table.`, `alias.struct_column.`: the first reading that names a table wins
+        val viaAlias = refs.find(_.alias.exists(_.equalsIgnoreCase(q.head))).map(r => (r.parts, q.tail))
+        val readings = viaAlias.toList ++ (q.length to 1 by -1).map(i => (q.take(i), q.drop(i)))
+        val columns = readings.iterator
+          .map { case (table, path) => await(submit(fieldsKey(table, path))(fieldsOf(session, table, path)), deadline) }
+          .collectFirst { case Some(fields) => fields }
+          .getOrElse(Nil)
+        // `db.`: the tables of that database (SHOW TABLES IN db also lists the session's temporary views: not those)
+        val tables =
+          if (q.length != 1) Nil
+          else await(submit(s"tables:${q.head}")(showTables(session, Some(q.head))), deadline).getOrElse(Nil).collect {
+            case (ns, name, temp) if ns.equalsIgnoreCase(q.head) => Candidate(Completion.quoteIdent(name), if (temp) "view" else "table")
+          }
+        Seq(columns.map(Candidate(_, "column")), tables)
+      } else {
+        // at most 12 tables: more would overflow the look-up queue
+        val columnLookups = refs.map(_.parts).distinct.take(12).map(parts => submit(fieldsKey(parts, Nil))(fieldsOf(session, parts, Nil)))
+        val tablesLookup = submit("tables")(showTables(session, None))
+        val databasesLookup = submit("databases")(session.sql("SHOW DATABASES").collect().toList.map(_.getString(0)))
+        val columns = columnLookups.flatMap(f => await(f, deadline).getOrElse(Nil)).map(Candidate(_, "column"))
+        val tables = await(tablesLookup, deadline).getOrElse(Nil)
+        val databases = await(databasesLookup, deadline).getOrElse(Nil)
+        Seq(
+          columns,
+          tables.collect { case (_, name, true) => Candidate(Completion.quoteIdent(name), "view") },
+          tables.collect { case (_, name, false) => Candidate(Completion.quoteIdent(name), "table") },
+          databases.map(d => Candidate(Completion.quoteIdent(d), "database"))
+        )
+      }
+    Completion.filterCandidates(target.prefix, groups, MaxCompletions)
+  }
+
+  /** `SHOW TABLES [IN db]` (no per-table metadata calls, unlike spark.catalog.listTables): (namespace, name, is a
+    * temporary view). With Delta's catalog as spark_catalog the command runs as the v2 SHOW TABLES, which reports
+    * the session's temporary views with an empty namespace but `isTemporary` false: the namespace tells. */
+  private def showTables(session: SparkSession, db: Option[String]): List[(String, String, Boolean)] = {
+    val globalTemp = Try(session.conf.get("spark.sql.globalTempDatabase")).getOrElse("global_temp")
+    session.sql("SHOW TABLES" + db.map(d => " IN " + Completion.quoteIdent(d)).getOrElse("")).collect().toList.map { r =>
+      val ns = Option(r.getString(0)).getOrElse("")
+      (ns, r.getString(1), r.getBoolean(2) || ns.isEmpty || ns.equalsIgnoreCase(globalTemp))
+    }
+  }
+
+  /** The column names of table/view `table` (or the fields of its struct column at `path`), quoted where needed. */
+  private def fieldsOf(session: SparkSession, table: Seq[String], path: Seq[String]): List[String] = {
+    def struct(t: DataType): Option[StructType] = t match {
+      case s: StructType => Some(s)
+      case a: ArrayType => struct(a.elementType)
+      case _ => None
+    }
+    val schema = path.foldLeft(Option(session.table(Completion.qualifiedName(table)).schema)) { (s, part) =>
+      s.flatMap(_.fields.find(_.name.equalsIgnoreCase(part))).flatMap(f => struct(f.dataType))
+    }
+    schema.map(_.fieldNames.toList.map(Completion.quoteIdent)).getOrElse(throw new NoSuchElementException(path.mkString(".")))
+  }
+
+  private def fieldsKey(table: Seq[String], path: Seq[String]): String =
+    "fields:" + Completion.qualifiedName(table) + path.map("/" + _).mkString
+
+  /** The look-up `key` still running from an earlier request, or a new one; None when the queue is full. */
+  private def submit[T](key: String)(body: => T): Option[java.util.concurrent.Future[T]] = {
+    inFlight.values().removeIf(_.isDone)
+    Option(inFlight.get(key)).map(_.asInstanceOf[java.util.concurrent.Future[T]]).orElse {
+      try {
+        val f = completionExecutor.submit(new Callable[T] { override def call(): T = body })
+        inFlight.put(key, f)
+        Some(f)
+      } catch { case NonFatal(_) => None } // queue full: look-ups are hanging
+    }
+  }
+
+  /** The look-up's result if it succeeds before the deadline (System.nanoTime); a late one is left running. */
+  private def await[T](lookup: Option[java.util.concurrent.Future[T]], deadline: Long): Option[T] = lookup.flatMap { f =>
+    try Some(f.get(math.max(0L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+    catch {
+      case _: TimeoutException | _: InterruptedException => None
+      case NonFatal(_) => None
+    }
   }
 
   override def interrupt(): Unit = sparkIfStarted.foreach(s => Try(s.sparkContext.cancelAllJobs()))
