@@ -34,5 +34,34 @@ test.describe('the Arc kernel', () => {
     await expect(table).toBeVisible({ timeout: FIRST_CELL_TIMEOUT });
     await expect(table.locator('th')).toHaveText(['x', 'tool']);
     await expect(table.locator('td')).toHaveText(['1', 'arcade']);
+
+    // The kernel completes from the live Spark session: a view made by a SQL
+    // statement (not an outputView) is known only there.
+    const cells = panel.locator('.jp-CodeCell');
+    const count = await cells.count();
+    await page.notebook.selectCells(count);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('b');
+    await expect(cells).toHaveCount(count + 1);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(
+      '%sql name=define outputView=define_done environments=dev\nCREATE OR REPLACE TEMP VIEW secret_numbers AS SELECT 1 AS n'
+    );
+    await page.keyboard.press('Shift+Enter');
+    await expect(cells.nth(count).locator('.jp-InputPrompt')).toHaveText(
+      /\[\d+\]/,
+      { timeout: 60_000 }
+    );
+
+    // Running the last cell added an empty one below and selected it.
+    await expect(cells).toHaveCount(count + 2);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(
+      '%sql name=use outputView=use_it environments=dev\nSELECT * FROM secret_'
+    );
+    await page.keyboard.press('Tab');
+    await expect(
+      page.locator('.jp-Completer-item[data-value="secret_numbers"]')
+    ).toBeVisible({ timeout: 30_000 });
   });
 });
