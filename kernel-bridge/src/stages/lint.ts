@@ -436,7 +436,8 @@ function checkSql(
   stage: CompiledStageInfo,
   json: JsonObject,
   sqlFiles: ReadonlyMap<string, SqlFile> | undefined,
-  reads: ViewRead[]
+  reads: ViewRead[],
+  creates: string[]
 ): void {
   const source = stageSqlSource(json);
   if (source === null) {
@@ -513,6 +514,10 @@ function checkSql(
         prefix: place.prefix(table.start)
       });
     }
+  }
+  // CREATE VIEW / CREATE TABLE in the SQL: later stages may read the name.
+  for (const table of analysis.creates) {
+    creates.push(table.name.replace(/`/g, ''));
   }
 }
 
@@ -639,7 +644,8 @@ export function lintCompiled(
       }
     }
 
-    checkSql(linter, stage, json, options.sqlFiles, reads);
+    const creates: string[] = [];
+    checkSql(linter, stage, json, options.sqlFiles, reads, creates);
 
     for (const read of reads) {
       const name = read.name.toLowerCase();
@@ -670,6 +676,11 @@ export function lintCompiled(
         );
       } else {
         views.set(name, index);
+      }
+    }
+    for (const created of creates) {
+      if (!views.has(created.toLowerCase())) {
+        views.set(created.toLowerCase(), index);
       }
     }
   });

@@ -50,6 +50,8 @@ export interface SqlAnalysis {
   tables: SqlTableRef[];
   /** Tables written: the target of MERGE INTO, INSERT, UPDATE and DELETE FROM. */
   writes: SqlTableRef[];
+  /** Tables and views the statement creates (CREATE VIEW, CREATE TABLE); also in `writes`. */
+  creates: SqlTableRef[];
   /** Functions whose result changes from run to run. */
   nondeterministic: SqlFunctionUse[];
   /**
@@ -269,6 +271,8 @@ interface NameRef {
   start: number;
   end: number;
   write: boolean;
+  /** The statement creates it: CREATE VIEW / CREATE TABLE. */
+  create: boolean;
 }
 
 const RULES = [
@@ -319,7 +323,9 @@ const RULES = [
   'viewIdentifier',
   'identifierReference',
   'insertInto',
-  'dmlStatementNoWith'
+  'dmlStatementNoWith',
+  'tableNameCreate',
+  'viewNameCreate'
 ] as const;
 
 type Rule = (typeof RULES)[number];
@@ -432,7 +438,10 @@ class TreeReader {
     for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
       const parent = parents.pop() ?? -1;
       const rule = node.ruleIndex;
+      const isCreate =
+        rule === rules.tableNameCreate || rule === rules.viewNameCreate;
       const isName =
+        isCreate ||
         rule === rules.tableName ||
         rule === rules.viewName ||
         (rule === rules.identifierReference &&
@@ -452,9 +461,11 @@ class TreeReader {
             end: stop + 1,
             // MERGE, UPDATE and DELETE name their target directly, INSERT in insertInto.
             write:
-              rule !== rules.identifierReference &&
-              (parent === rules.dmlStatementNoWith ||
-                parent === rules.insertInto)
+              isCreate ||
+              (rule !== rules.identifierReference &&
+                (parent === rules.dmlStatementNoWith ||
+                  parent === rules.insertInto)),
+            create: isCreate
           });
         }
       } else if (node.children) {
@@ -798,11 +809,12 @@ function ruleIndex(ruleNames: readonly string[]): RuleIndex {
 class SparkSqlAnalyzer extends SparkSQL {
   private rules: RuleIndex | null = null;
 
-  analyze(input: string): {
+  analyze(source: string): {
     errors: ParseError[];
     names: NameRef[];
     columns: SqlColumn[] | null;
   } {
+    const input = withoutTempKeyword(source);
     const errors: ParseError[] = [];
     let tree: TreeNode;
     let ruleNames: readonly string[];
@@ -823,6 +835,23 @@ class SparkSqlAnalyzer extends SparkSQL {
     const reader = new TreeReader(this.rules, input);
     return { errors, names: reader.names(tree), columns: reader.columns(tree) };
   }
+}
+
+/** `CREATE [OR REPLACE] [GLOBAL] TEMP VIEW`: Spark takes TEMP for TEMPORARY, the grammar does not. */
+const TEMP_VIEW =
+  /(\bCREATE\s+(?:OR\s+REPLACE\s+)?)((?:GLOBAL\s+)?TEMP)(\s+VIEW\b)/gi;
+
+/**
+ * The statement as the grammar can parse it, with every offset unchanged:
+ * `[GLOBAL] TEMP` of a temporary view is blanked out, which leaves a view
+ * the grammar knows, with the same names read and created.
+ */
+function withoutTempKeyword(sql: string): string {
+  return sql.replace(
+    TEMP_VIEW,
+    (_, before: string, temp: string, after: string) =>
+      `${before}${' '.repeat(temp.length)}${after}`
+  );
 }
 
 let parser: SparkSqlAnalyzer | null = null;
@@ -880,6 +909,7 @@ function analyzeUncached(sql: string, params: SqlParamValues): SqlAnalysis {
   );
   const tables: SqlTableRef[] = [];
   const writes: SqlTableRef[] = [];
+  const creates: SqlTableRef[] = [];
   for (const ref of parsed.names) {
     const name = ref.text.replace(/`/g, '');
     if (
@@ -897,6 +927,9 @@ function analyzeUncached(sql: string, params: SqlParamValues): SqlAnalysis {
       path = (written?.[2] ?? file[2] ?? '').replace(/``/g, '`');
     }
     (ref.write ? writes : tables).push({ name: ref.text, path, ...at });
+    if (ref.create) {
+      creates.push({ name: ref.text, path, ...at });
+    }
   }
   const nondeterministic: SqlFunctionUse[] = [];
   for (const match of stripStrings(sql).matchAll(NONDETERMINISTIC_CALL)) {
@@ -915,6 +948,7 @@ function analyzeUncached(sql: string, params: SqlParamValues): SqlAnalysis {
     syntax,
     tables,
     writes,
+    creates,
     nondeterministic,
     columns: parsed.columns
   };

@@ -498,3 +498,17 @@ describe('lint: the sample workspace', () => {
     expect(diagnostics.filter(d => d.severity === 'error')).toEqual([]);
   });
 });
+
+describe('lint: views made by SQL statements', () => {
+  it('knows views and tables an earlier stage creates with CREATE … AS', () => {
+    const diagnostics = lint([
+      `${SQL}\nCREATE OR REPLACE TEMP VIEW recent AS SELECT 1 AS n`,
+      '%sql outputView=t_done environments=dev\nCREATE TABLE totals USING delta AS SELECT 2 AS n',
+      '%sql outputView=both environments=dev\nSELECT * FROM recent JOIN totals',
+      '%sql outputView=later environments=dev\nSELECT * FROM not_made_yet'
+    ]);
+    expect(
+      diagnostics.map(d => [d.code, d.cell, d.message.includes('not_made_yet')])
+    ).toEqual([['undefined-view', 3, true]]);
+  });
+});

@@ -22,6 +22,27 @@ describe('Spark SQL analysis', () => {
     ]);
   });
 
+  it('takes CREATE VIEW / CREATE TABLE targets as created, TEMP as Spark does', () => {
+    for (const sql of [
+      'CREATE OR REPLACE TEMP VIEW recent AS SELECT * FROM orders',
+      'create global temp view recent AS SELECT * FROM orders',
+      'CREATE TEMPORARY VIEW recent AS SELECT * FROM orders',
+      'CREATE TABLE recent USING delta AS SELECT * FROM orders'
+    ]) {
+      const { syntax, tables, writes, creates } = analyzeSql(sql, {});
+      expect([sql, syntax]).toEqual([sql, []]);
+      expect(tables.map(t => t.name)).toEqual(['orders']);
+      expect(creates.map(t => [t.name, sql.slice(t.start, t.end)])).toEqual([
+        ['recent', 'recent']
+      ]);
+      expect(writes.map(t => t.name)).toEqual(['recent']);
+    }
+    // Only where Spark reads TEMP as TEMPORARY.
+    expect(
+      analyzeSql('CREATE TEMP TABLE x AS SELECT 1', {}).syntax
+    ).not.toEqual([]);
+  });
+
   it('places a syntax error inside a substituted value at its ${…}', () => {
     const sql = 'SELECT * FROM ${t}';
     const [error] = analyzeSql(sql, { t: 'a b c d' }).syntax;
