@@ -102,6 +102,14 @@ describe('LocalStagesApi', () => {
     expect(diagnostics.map(d => d.code)).toEqual(['stage-never-runs']);
   });
 
+  it('gives new stages the project environments', async () => {
+    const api = localApi(new UnusedBridge(), {
+      environments: ['staging', 'production'],
+      knownTables: []
+    });
+    expect(await api.environments()).toEqual(['staging', 'production']);
+  });
+
   it('answers a notebook Arc cannot parse like the bridge does, and lints where', async () => {
     const api = localApi(new UnusedBridge());
     const notebook = notebookForBridge(

@@ -13,6 +13,7 @@ import {
   unexpectedBody
 } from '../request';
 import type { IStagesApi } from './api';
+import { DEFAULT_ENVIRONMENTS } from './magic';
 
 /** The bridge's stage engine (compiler, linter, lineage), bundled for the browser. */
 export type StageEngine = typeof EngineModule;
@@ -37,7 +38,7 @@ export const SQL_FILE_WAIT_MS = 1_000;
 
 /** The bridge's defaults, used until (or if) its configuration cannot be read. */
 export const DEFAULT_CONTEXT: IStagesContext = {
-  environments: ['dev', 'test', 'prod'],
+  environments: DEFAULT_ENVIRONMENTS,
   knownTables: []
 };
 
@@ -206,6 +207,11 @@ export class LocalStagesApi implements IStagesApi {
     }
     this._columns.set(compiled, { columns, version: this._sqlFilesVersion });
     return columns;
+  }
+
+  /** The environments the project deploys to (new stages run in all of them). */
+  async environments(): Promise<string[]> {
+    return (await this._contextOnce()).environments;
   }
 
   /** Catalog tables the linter and completion know, from the bridge. */

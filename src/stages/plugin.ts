@@ -80,7 +80,8 @@ export const stagesPlugin: JupyterFrontEndPlugin<void> = {
       bridge: new StagesApi(settings),
       context: () => fetchStagesContext(settings)
     });
-    const stages = new Map<NotebookPanel, NotebookStages>();
+    // Keyed by panel; the completer looks entries up by its widget.
+    const stages = new Map<Widget, NotebookStages>();
 
     extensions?.addExtension({
       name: 'jupyterlab-arcade:spark-sql',
@@ -93,7 +94,7 @@ export const stagesPlugin: JupyterFrontEndPlugin<void> = {
     completion?.registerProvider(
       new SqlCompletionProvider(
         widget => {
-          const entry = [...stages.values()].find(e => e.panel === widget);
+          const entry = stages.get(widget);
           if (!entry || !isArcNotebook(entry.panel)) {
             return null;
           }
@@ -247,11 +248,12 @@ export const stagesPlugin: JupyterFrontEndPlugin<void> = {
       icon: args => (args.toolbar ? sqlStageIcon : undefined),
       caption: trans.__('Insert a %sql stage cell below the active cell'),
       isEnabled: hasNotebook,
-      execute: () => {
+      execute: async () => {
         const entry = current();
         if (!entry) {
           return;
         }
+        const environments = await api.environments();
         const context = insertionContext(
           entry.model.state.headers.values(),
           entry.panel.content.activeCellIndex
@@ -265,7 +267,8 @@ export const stagesPlugin: JupyterFrontEndPlugin<void> = {
           sqlStageSource({
             name,
             outputView: uniqueName(name, context.views),
-            inputView: context.inputView
+            inputView: context.inputView,
+            environments
           })
         );
       }
@@ -298,6 +301,7 @@ export const stagesPlugin: JupyterFrontEndPlugin<void> = {
         if (!template) {
           return;
         }
+        const environments = await api.environments();
         const context = insertionContext(
           entry.model.state.headers.values(),
           entry.panel.content.activeCellIndex
@@ -311,7 +315,8 @@ export const stagesPlugin: JupyterFrontEndPlugin<void> = {
           template.source({
             name,
             outputView: uniqueName(name, context.views),
-            inputView: context.inputView
+            inputView: context.inputView,
+            environments
           })
         );
       }

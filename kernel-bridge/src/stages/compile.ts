@@ -625,16 +625,13 @@ function compileCell(
     return null;
   }
   const [node, sentinel] = list.items as [HoconNode, HoconNode];
+  const location = compilation.locationOf(node.offset);
   if (
     node.kind !== 'object' ||
     sentinel.kind !== 'number' ||
     sentinel.raw !== '0' ||
-    compilation.locationOf(node.offset)?.cell !== item.cell.cell
+    location?.cell !== item.cell.cell
   ) {
-    return null;
-  }
-  const location = compilation.locationOf(node.offset);
-  if (location === null) {
     return null;
   }
   let json: JsonObject;
