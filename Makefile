@@ -150,7 +150,16 @@ stack-up: bridge minio
 stack-down:
 	@if [ -x $(ARCADE) ] && [ -f kernel-bridge/dist/arcade.cjs ]; then $(ARCADE) dev down --state $(STATE); fi
 
-demo: install kernel stack-up
+# The demo's JupyterLab never asks about (or fetches) "official Jupyter news": a settings override
+# in the project's Python environment, where `jupyter lab` reads overrides.json from.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_OVERRIDES):
+	mkdir -p $(dir $@)
+	printf '%s\n' '{' '  "@jupyterlab/apputils-extension:notification": {' \
+	  '    "fetchNews": "false",' '    "checkForUpdates": false' '  }' '}' > $@
+
+demo: install kernel stack-up $(LAB_OVERRIDES)
 	@if [ ! -d $(DEMO_WORKSPACE)/.git ]; then \
 	  eval "$$($(ARCADE) dev env --state $(STATE))"; \
 	  git clone --quiet "$$ARCADE_GIT_REMOTE" $(DEMO_WORKSPACE); \
@@ -175,7 +184,7 @@ bench: bridge arc-jars $(ARC_DELTA_JAR)
 	cd kernel-bridge && npm run --silent bench
 
 clean: stack-down
-	rm -rf lib kernel-bridge/lib kernel-bridge/dist jupyterlab_arcade/labextension jupyterlab_arcade/bridge \
+	rm -rf lib kernel-bridge/lib kernel-bridge/dist kernel-bridge/engine/dist jupyterlab_arcade/labextension jupyterlab_arcade/bridge \
 	       tsconfig.tsbuildinfo ui-tests/test-results ui-tests/playwright-report
 
 distclean: clean

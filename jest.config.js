@@ -4,6 +4,8 @@ const esModules = [
   '@codemirror',
   '@jupyter/ydoc',
   '@jupyterlab/',
+  'antlr4-c3',
+  'dt-sql-parser',
   'lib0',
   'nanoid',
   'vscode-ws-jsonrpc',
@@ -17,10 +19,15 @@ const baseConfig = jestJupyterLab(__dirname);
 module.exports = {
   ...baseConfig,
   automock: false,
-  // The stage engine JupyterLab loads lazily, as built for Node by kernel-bridge's build:engine.
+  // The engine's sources (JupyterLab loads its browser build lazily); nothing needs building first.
   moduleNameMapper: {
     ...baseConfig.moduleNameMapper,
-    '^arcade-engine$': '<rootDir>/kernel-bridge/dist/engine.cjs'
+    '^arcade-engine$': '<rootDir>/kernel-bridge/engine/src/index.ts'
+  },
+  // The engine's dependencies resolve from kernel-bridge/node_modules, where antlr4-c3 ships .mjs.
+  transform: {
+    ...baseConfig.transform,
+    '^.+\\.mjs$': 'babel-jest'
   },
   collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts'],
   reporters: ['default'],

@@ -1,6 +1,7 @@
 // Merged into the JupyterLab extension build (package.json jupyterlab.webpackConfig).
-// `arcade-engine` is the bridge's stage engine (compiler, linter, lineage) bundled for
-// the browser by `npm run build:engine` in kernel-bridge; the frontend loads it lazily.
+// `arcade-engine` is the Arc engine (compiler, linter, lineage, options) as its package
+// builds it for the browser (kernel-bridge/engine, `npm run build`); the frontend loads
+// it lazily, so the editor's first paint does not wait for the SQL grammar.
 const path = require('path');
 
 module.exports = {
@@ -8,7 +9,7 @@ module.exports = {
     alias: {
       'arcade-engine$': path.resolve(
         __dirname,
-        'kernel-bridge/dist/engine.browser.mjs'
+        'kernel-bridge/engine/dist/index.browser.mjs'
       )
     }
   }

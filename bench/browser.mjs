@@ -1,5 +1,5 @@
 // Re-lint in the browser: the stage engine bundle JupyterLab loads
-// (kernel-bridge/dist/engine.browser.mjs) in Debian's Chromium, on the
+// (kernel-bridge/engine/dist/index.browser.mjs) in Debian's Chromium, on the
 // generated notebook, timing one analysis after a one-cell edit the way the
 // editor does it (cell sources split into lines, compile + lint, SQL of
 // unchanged cells cached).
@@ -36,7 +36,7 @@ function serve(engineFile) {
  * @returns {Promise<object>} timings in milliseconds measured inside the page.
  */
 export async function benchBrowserRelint({ repo, notebookText, iterations }) {
-  const engineFile = path.join(repo, 'kernel-bridge/dist/engine.browser.mjs');
+  const engineFile = path.join(repo, 'kernel-bridge/engine/dist/index.browser.mjs');
   const server = await serve(engineFile);
   const executablePath = process.env.ARCADE_CHROMIUM ?? '/usr/bin/chromium';
   const browser = await chromium.launch({

@@ -8,14 +8,12 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import compileModule from '../kernel-bridge/lib/stages/compile.js';
-import lintModule from '../kernel-bridge/lib/bench/lint.cjs';
-import runtimeModule from '../kernel-bridge/lib/runs/runtime.js';
+import engineModule from '../kernel-bridge/engine/dist/index.cjs';
+import runtimeModule from '../kernel-bridge/lib/bench/runtime.cjs';
 import { benchBrowserRelint } from './browser.mjs';
 import { CELLS, generateNotebook, median } from './notebook.mjs';
 
-const { compileNotebook } = compileModule;
-const { lintNotebook } = lintModule;
+const { compileNotebook, lintNotebook } = engineModule;
 // The same JVM flags Arcade's own batch runs use on Java 17.
 const { JAVA17_OPTIONS } = runtimeModule;
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,9 +1,10 @@
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['lib/', 'dist/', 'coverage/', 'node_modules/'] },
+  { ignores: ['**/lib/', '**/dist/', '**/coverage/', '**/node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -19,6 +20,56 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': [
         'error',
         { allowNumber: true }
+      ]
+    }
+  },
+  {
+    // The engine runs in the browser too: nothing Node-only may reach it.
+    files: ['engine/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: builtinModules.map(name => ({
+            name,
+            message:
+              'The Arc engine is pure: no Node modules (it runs in the browser).'
+          })),
+          patterns: [
+            {
+              group: ['node:*'],
+              message:
+                'The Arc engine is pure: no Node modules (it runs in the browser).'
+            },
+            {
+              group: [
+                '**/src/*',
+                '../../*',
+                'fastify',
+                'commander',
+                '@aws-sdk/*'
+              ],
+              message:
+                'The Arc engine depends on nothing in the bridge: move the code into the engine or keep it at the edge.'
+            }
+          ]
+        }
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...[
+          'process',
+          'Buffer',
+          'require',
+          'module',
+          '__dirname',
+          '__filename',
+          'global',
+          'setImmediate'
+        ].map(name => ({
+          name,
+          message: 'The Arc engine is pure: no Node globals.'
+        }))
       ]
     }
   },

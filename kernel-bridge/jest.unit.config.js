@@ -7,7 +7,7 @@
 module.exports = {
   displayName: 'unit',
   testEnvironment: 'node',
-  roots: ['<rootDir>/test/unit'],
+  roots: ['<rootDir>/test/unit', '<rootDir>/engine/test'],
   transform: {
     '^.+\\.m?[jt]s$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }]
   },

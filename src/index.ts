@@ -1,4 +1,5 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { bridgePlugin } from './bridge/plugin';
 import { runsPlugin } from './runs/plugin';
 import { stagesPlugin } from './stages/plugin';
 import { statusPlugin } from './status/plugin';
@@ -7,6 +8,7 @@ export * from './tokens';
 export { ArcadeRequestError, requestArcade } from './request';
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
+  bridgePlugin,
   statusPlugin,
   runsPlugin,
   stagesPlugin

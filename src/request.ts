@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorResponse } from 'arcade-kernel-bridge';
+import type { ErrorCode, ErrorResponse } from 'arcade-engine';
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 

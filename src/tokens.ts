@@ -1,8 +1,37 @@
-import type { HealthResponse } from 'arcade-kernel-bridge';
+import type { ConfigResponse, HealthResponse } from 'arcade-engine';
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { ServerConnection } from '@jupyterlab/services';
 import { Token } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
 import type { ArcadeRequestError } from './request';
+import type { IStagesState } from './stages/model';
+
+/**
+ * The client of the kernel-bridge behind `<baseUrl>arcade/`.
+ */
+export interface IArcadeBridge {
+  /** The server settings of the app, with its token and XSRF handling. */
+  readonly serverSettings: ServerConnection.ISettings;
+  /**
+   * Call the bridge at `<baseUrl>arcade/<endpoint>`.
+   *
+   * @returns the parsed JSON body; callers validate its shape.
+   * @throws ArcadeRequestError
+   */
+  request(endpoint: string, init?: RequestInit): Promise<unknown>;
+  /**
+   * The project configuration (`GET api/config`), read once and kept; a
+   * failed read rejects with an `ArcadeRequestError` and is tried again on
+   * the next call.
+   */
+  config(): Promise<ConfigResponse>;
+}
+
+export const IArcadeBridge = new Token<IArcadeBridge>(
+  'jupyterlab-arcade:IArcadeBridge',
+  'The client of the Arcade kernel-bridge: authenticated requests and the project configuration.'
+);
 
 /**
  * What the frontend knows about its connection to the kernel-bridge.
@@ -42,11 +71,44 @@ export const IArcadeStatusModel = new Token<IArcadeStatusModel>(
 );
 
 /**
+ * The stages of one open Arc notebook: compiled and linted as it is edited.
+ */
+export interface INotebookStages extends IDisposable {
+  readonly panel: NotebookPanel;
+  /** The answer for the latest content. */
+  readonly state: IStagesState;
+  /** Emitted after each compile and lint, once headers and underlines show it. */
+  readonly rendered: ISignal<INotebookStages, IStagesState>;
+  /** Compile and lint now, without waiting for the debounce. */
+  refresh(): Promise<IStagesState>;
+}
+
+/**
+ * The stages of every open notebook.
+ */
+export interface IArcadeStages {
+  /** The stages of a notebook panel; null for a panel that is not tracked. */
+  get(panel: NotebookPanel): INotebookStages | null;
+  /** The stages of the current notebook, if it is an Arc notebook. */
+  readonly current: INotebookStages | null;
+  /** Emitted when the current notebook changes or becomes (or stops being) an Arc notebook. */
+  readonly currentChanged: ISignal<IArcadeStages, INotebookStages | null>;
+  /** Emitted after any notebook's stages were compiled and linted again. */
+  readonly rendered: ISignal<IArcadeStages, INotebookStages>;
+}
+
+export const IArcadeStages = new Token<IArcadeStages>(
+  'jupyterlab-arcade:IArcadeStages',
+  'The compiled stages and lint diagnostics of each open Arc notebook.'
+);
+
+/**
  * Command ids registered by Arcade.
  */
 export namespace CommandIDs {
   export const checkConnection = 'arcade:check-connection';
   export const runAsJob = 'arcade:run-as-job';
+  export const showRun = 'arcade:show-run';
   export const addSqlStage = 'arcade:add-sql-stage';
   export const addStage = 'arcade:add-stage';
   export const showCompiledJob = 'arcade:show-compiled-job';

@@ -212,15 +212,54 @@ def test_post_with_wrong_xsrf_header_is_refused(server: Server) -> None:
     _assert_xsrf_refused(response)
 
 
+def _origin(server: Server) -> str:
+    return server.url.split(BASE_URL_PATH)[0]
+
+
 def test_post_with_matching_xsrf_header_gets_past_the_check(server: Server) -> None:
-    response = _post(
-        server,
-        "api/no-such-route",
-        headers={**server.headers(), "X-XSRFToken": "same-value"},
+    # What a browser sends with a fetch from the JupyterLab page.
+    for same_origin in ({"Sec-Fetch-Site": "same-origin"}, {"Origin": _origin(server)}):
+        response = _post(
+            server,
+            "api/no-such-route",
+            headers={**server.headers(), "X-XSRFToken": "same-value", **same_origin},
+            cookies={"_xsrf": "same-value"},
+        )
+        assert response.status_code == 404, (same_origin, response.text)
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_post_from_another_origin_is_refused_even_with_the_token(server: Server) -> None:
+    for foreign in (
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+        {},
+    ):
+        response = _post(
+            server,
+            "api/no-such-route",
+            headers={**server.headers(), "X-XSRFToken": "same-value", **foreign},
+            cookies={"_xsrf": "same-value"},
+        )
+        _assert_xsrf_refused(response)
+
+
+def test_text_plain_post_is_refused(server: Server) -> None:
+    response = requests.post(
+        server.arcade("api/stages/compile"),
+        data=json.dumps({"notebook": {"cells": []}}),
+        headers={
+            **server.headers(),
+            "Content-Type": "text/plain",
+            "X-XSRFToken": "same-value",
+            "Sec-Fetch-Site": "same-origin",
+        },
         cookies={"_xsrf": "same-value"},
+        timeout=REQUEST_TIMEOUT,
+        allow_redirects=False,
     )
-    assert response.status_code == 404, response.text
-    assert response.json()["error"]["code"] == "not_found"
+    assert response.status_code == 415, response.text
+    assert response.json()["error"]["code"] == "unsupported_media_type"
 
 
 def test_bridge_socket_is_private(server: Server) -> None:

@@ -5,7 +5,7 @@ import {
   Option
 } from 'commander';
 import type { Env } from './config';
-import { toArcadeError } from './errors';
+import { toArcadeError } from 'arcade-engine';
 import type { Output } from './logger';
 import { runGitServer } from './dev/gitServe';
 import { parsePort } from './dev/options';

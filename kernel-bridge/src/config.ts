@@ -1,6 +1,6 @@
+import { ArcadeError, DEFAULT_ENVIRONMENTS } from 'arcade-engine';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { ArcadeError } from './errors';
 import { Secret } from './secret';
 
 /**
@@ -31,6 +31,12 @@ export interface Settings {
   kernelspecDirs: string[];
   /** Token required by `serve --port` (dev mode); null when unset. */
   devToken: Secret | null;
+  runs: {
+    /** Batch runs at once (ARCADE_MAX_RUNS); each is a JVM of ARCADE_RUN_MEMORY. */
+    maxConcurrent: number;
+    /** A run still going after this is stopped (ARCADE_RUN_MAX_MINUTES). */
+    maxDurationMs: number;
+  };
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -39,7 +45,9 @@ export const DEFAULTS = {
   region: 'us-east-1',
   artifactBucket: 'arcade-artifacts',
   lakeBucket: 'arcade-lake',
-  environments: ['dev', 'test', 'prod']
+  environments: [...DEFAULT_ENVIRONMENTS],
+  maxRuns: 2,
+  runMaxMinutes: 240
 } as const;
 
 function nonEmpty(value: string | undefined): string | null {
@@ -63,6 +71,23 @@ function parseUrl(name: string, value: string): URL {
       cause
     });
   }
+}
+
+function positiveInteger(
+  name: string,
+  value: string | undefined,
+  fallback: number
+): number {
+  const text = nonEmpty(value);
+  if (text === null) {
+    return fallback;
+  }
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    throw new ArcadeError('config', `${name} must be a positive whole number`, {
+      hint: `unset it for the default of ${fallback}`
+    });
+  }
+  return Number(text);
 }
 
 /** The URL with user name and password removed. */
@@ -149,6 +174,19 @@ export function loadSettings(
       environments.length > 0 ? environments : [...DEFAULTS.environments],
     awsCredentialSource: awsCredentialSource(env),
     kernelspecDirs: kernelspecDirs(env, home),
-    devToken: devToken === null ? null : new Secret(devToken)
+    devToken: devToken === null ? null : new Secret(devToken),
+    runs: {
+      maxConcurrent: positiveInteger(
+        'ARCADE_MAX_RUNS',
+        env.ARCADE_MAX_RUNS,
+        DEFAULTS.maxRuns
+      ),
+      maxDurationMs:
+        positiveInteger(
+          'ARCADE_RUN_MAX_MINUTES',
+          env.ARCADE_RUN_MAX_MINUTES,
+          DEFAULTS.runMaxMinutes
+        ) * 60_000
+    }
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ArcKernelStatus } from './api';
+import type { ArcKernelStatus } from 'arcade-engine';
 
 export const ARC_KERNEL_NAME = 'arc';
 

@@ -1,7 +1,9 @@
 import type { Env } from './config';
 import { loadSettings } from './config';
-import { ArcadeError } from './errors';
+import { ArcadeError } from 'arcade-engine';
 import type { Output } from './logger';
+import { reapOrphans } from './runs/children';
+import { runsDir } from './runs/runtime';
 import { createServer } from './server/app';
 import { listenOnPort, listenOnSocket } from './server/listen';
 import { VERSION } from './version';
@@ -43,6 +45,12 @@ export async function serve(
       );
     }
   });
+  const reaped = await reapOrphans(runsDir(env));
+  if (reaped > 0) {
+    output.line(
+      `Stopped ${reaped} Arc ${reaped === 1 ? 'run' : 'runs'} a previous bridge left running`
+    );
+  }
   const address =
     flags.socket !== undefined
       ? `unix:${await listenOnSocket(app, flags.socket)}`

@@ -1,4 +1,4 @@
-import type { ConfigResponse, HealthResponse } from './api';
+import type { ConfigResponse, HealthResponse } from 'arcade-engine';
 import type { Settings } from './config';
 import { findArcKernel } from './kernelspec';
 import { VERSION } from './version';

@@ -3,9 +3,10 @@ import type {
   LineageGraph,
   LintDiagnostic,
   SqlFile
-} from 'arcade-kernel-bridge';
+} from 'arcade-engine';
 import * as engineModule from 'arcade-engine';
 import { ServerConnection } from '@jupyterlab/services';
+import { ArcadeBridge } from '../bridge/client';
 import { ArcadeRequestError } from '../request';
 import type { IStagesApi } from '../stages/api';
 import { notebookForBridge } from '../stages/content';
@@ -93,8 +94,7 @@ describe('LocalStagesApi', () => {
 
   it('uses the project environments from the bridge configuration', async () => {
     const api = localApi(new UnusedBridge(), {
-      environments: ['production'],
-      knownTables: []
+      environments: ['production']
     });
     const { diagnostics } = await api.lint(
       notebookForBridge(model('%sql outputView=a environments=dev\nSELECT 1'))
@@ -104,8 +104,7 @@ describe('LocalStagesApi', () => {
 
   it('gives new stages the project environments', async () => {
     const api = localApi(new UnusedBridge(), {
-      environments: ['staging', 'production'],
-      knownTables: []
+      environments: ['staging', 'production']
     });
     expect(await api.environments()).toEqual(['staging', 'production']);
   });
@@ -301,7 +300,7 @@ describe('LocalStagesApi: SQL files stages read from inputURI', () => {
   it('asks the bridge for the files with POST api/stages/sql-files', async () => {
     const requests: { url: string; method: string; body: string }[] = [];
     const answers = [
-      { environments: ['dev'] },
+      { workspace: '/home/jo/work', environments: ['dev'] },
       { files: [{ uri: GATE, text: 'SELECT 1' }] },
       { files: [{ uri: GATE }] }
     ];
@@ -320,7 +319,7 @@ describe('LocalStagesApi: SQL files stages read from inputURI', () => {
         });
       }
     });
-    const context = await fetchStagesContext(settings);
+    const context = await fetchStagesContext(new ArcadeBridge(settings));
     await expect(context.readSqlFiles?.([GATE])).resolves.toEqual([
       { uri: GATE, text: 'SELECT 1' }
     ]);

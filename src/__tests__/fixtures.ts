@@ -1,4 +1,4 @@
-import type { HealthResponse } from 'arcade-kernel-bridge';
+import type { HealthResponse } from 'arcade-engine';
 
 export function makeHealth(
   overrides: Partial<HealthResponse> = {}

@@ -1,10 +1,13 @@
-import type { LineageGraph } from 'arcade-kernel-bridge';
+import type { LineageGraph, LineageNode } from 'arcade-engine';
+import { nullTranslator } from '@jupyterlab/translation';
 import {
   fitLabel,
   layoutLineage,
   lineageInput,
+  MAX_LR_RANKS,
   nodeWidth
 } from '../stages/lineage';
+import { LineageView, MAX_ZOOM } from '../stages/lineageView';
 
 // dagre clones its plain layout data with structuredClone, which browsers
 // have and Jest's jsdom does not.
@@ -64,9 +67,73 @@ describe('lineage layout', () => {
       expect(node.x - node.width / 2).toBeGreaterThanOrEqual(0);
       expect(node.x + node.width / 2).toBeLessThanOrEqual(graph.width);
     }
+    expect(graph.direction).toBe('LR');
     expect(graph.edges).toHaveLength(2);
-    expect(graph.edges[0].points.length).toBeGreaterThanOrEqual(2);
-    expect(graph.nodes[2].diagnostics.errors).toBe(2);
+    expect(graph.edges[0]?.points.length).toBeGreaterThanOrEqual(2);
+    expect(graph.nodes[2]?.diagnostics.errors).toBe(2);
+  });
+
+  it('draws a long chain top to bottom, one stage under the other', () => {
+    const graph = layoutLineage(chain(16));
+    expect(graph.direction).toBe('TB');
+    const ys = graph.nodes.map(n => n.y);
+    for (let i = 1; i < ys.length; i++) {
+      expect(ys[i]).toBeGreaterThan(ys[i - 1] ?? Infinity);
+    }
+    // As wide as one box, not as wide as sixteen.
+    expect(graph.width).toBeLessThan(
+      2 * Math.max(...graph.nodes.map(n => n.width))
+    );
+    expect(layoutLineage(chain(MAX_LR_RANKS)).direction).toBe('LR');
+  });
+});
+
+/** A chain of `n` views, each read by the next stage. */
+function chain(n: number): LineageGraph {
+  const nodes: LineageNode[] = Array.from({ length: n }, (_, i) => ({
+    id: `view:step_${i}`,
+    kind: 'view',
+    label: `step_${i}_of_the_chain`,
+    cell: i,
+    stage: i,
+    diagnostics: { errors: 0, warnings: 0 }
+  }));
+  return {
+    nodes,
+    edges: nodes.slice(1).map((node, i) => ({
+      from: `view:step_${i}`,
+      to: node.id,
+      stage: i + 1,
+      cell: i + 1
+    }))
+  };
+}
+
+describe('lineage view', () => {
+  const trans = nullTranslator.load('jupyterlab_arcade');
+
+  it('draws the graph at its natural size and zooms it', () => {
+    const view = new LineageView({ trans, onSelect: jest.fn() });
+    const graph = layoutLineage(chain(16));
+    view.render(graph);
+    const svg = view.node.querySelector('svg.jp-Arcade-Lineage-graph');
+    expect(svg?.classList.contains('jp-mod-TB')).toBe(true);
+    expect(Number(svg?.getAttribute('height'))).toBe(graph.height);
+    view.node
+      .querySelector<HTMLButtonElement>('.jp-Arcade-Lineage-zoomIn')
+      ?.click();
+    expect(view.zoom).toBe(1.25);
+    expect(Number(svg?.getAttribute('height'))).toBe(graph.height * 1.25);
+    expect(
+      view.node.querySelector('.jp-Arcade-Lineage-zoomReset')?.textContent
+    ).toBe('125%');
+    // A redraw after an edit keeps the zoom.
+    view.render(graph);
+    const redrawn = view.node.querySelector('svg.jp-Arcade-Lineage-graph');
+    expect(Number(redrawn?.getAttribute('width'))).toBe(graph.width * 1.25);
+    view.setZoom(100);
+    expect(view.zoom).toBe(MAX_ZOOM);
+    view.dispose();
   });
 });
 

@@ -1,6 +1,6 @@
-import type { HealthResponse } from 'arcade-kernel-bridge';
+import type { HealthResponse } from 'arcade-engine';
 import { ArcadeRequestError } from '../request';
-import { ArcadeStatusModel, nextDelay } from '../status/model';
+import { ArcadeStatusModel } from '../status/model';
 import type { ArcadeStatus } from '../tokens';
 import { makeHealth } from './fixtures';
 
@@ -20,9 +20,12 @@ function unreachable(): ArcadeRequestError {
 class FakeBridge {
   calls = 0;
   healthy = true;
+  /** When each check came, by the (fake) clock. */
+  times: number[] = [];
 
   check = (): Promise<HealthResponse> => {
     this.calls++;
+    this.times.push(Date.now());
     return this.healthy
       ? Promise.resolve(makeHealth())
       : Promise.reject(unreachable());
@@ -36,6 +39,8 @@ describe('ArcadeStatusModel', () => {
 
   beforeEach(() => {
     jest.useFakeTimers();
+    // The Poll draws each wait at random within its backoff range: take the middle.
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
     bridge = new FakeBridge();
     seen = [];
   });
@@ -43,6 +48,7 @@ describe('ArcadeStatusModel', () => {
   afterEach(() => {
     current?.dispose();
     current = undefined;
+    jest.restoreAllMocks();
     jest.useRealTimers();
   });
 
@@ -57,12 +63,6 @@ describe('ArcadeStatusModel', () => {
   function retryDelays(): number[] {
     return seen.flatMap(s => (s.state === 'error' ? [s.retryIn] : []));
   }
-
-  it('computes the wait from the number of failures in a row', () => {
-    expect([0, 1, 2, 3, 4, 5, 9].map(n => nextDelay(n, frequency))).toEqual([
-      1000, 2000, 4000, 8000, 16_000, 20_000, 20_000
-    ]);
-  });
 
   it('starts as checking and becomes connected after the first check', async () => {
     const model = start();
@@ -83,17 +83,34 @@ describe('ArcadeStatusModel', () => {
     expect(seen.every(s => s.state === 'connected')).toBe(true);
   });
 
-  it('backs off by doubling the wait per failure up to the maximum', async () => {
+  it('backs off while the bridge fails, up to the maximum wait', async () => {
     bridge.healthy = false;
     const model = start();
-    await jest.advanceTimersByTimeAsync(60_000);
-    expect(retryDelays()).toEqual([2000, 4000, 8000, 16_000, 20_000, 20_000]);
+    await jest.advanceTimersByTimeAsync(90_000);
+    const delays = retryDelays();
+    // Each wait grows (up to threefold) until it reaches the maximum.
+    for (let i = 2; i < delays.length; i++) {
+      expect(delays[i]).toBeGreaterThanOrEqual(delays[i - 1] ?? 0);
+      expect(delays[i]).toBeLessThanOrEqual(3 * (delays[i - 1] ?? 0));
+    }
+    expect(delays.slice(-2)).toEqual([20_000, 20_000]);
     expect(model.status).toMatchObject({
       state: 'error',
       error: { kind: 'http', status: 503 }
     });
-    // Checks at 0, 2, 6, 14, 30 and 50 s: six in a minute instead of sixty.
-    expect(bridge.calls).toBe(6);
+    // A dozen checks in a minute and a half instead of ninety.
+    expect(bridge.calls).toBeLessThanOrEqual(12);
+  });
+
+  it('checks again exactly when the status says it will', async () => {
+    bridge.healthy = false;
+    start();
+    await jest.advanceTimersByTimeAsync(60_000);
+    const delays = retryDelays();
+    const gaps = bridge.times
+      .slice(1)
+      .map((t, i) => t - (bridge.times[i] ?? 0));
+    expect(gaps).toEqual(delays.slice(0, gaps.length));
   });
 
   it('returns to the normal interval once the bridge answers again', async () => {
@@ -115,7 +132,9 @@ describe('ArcadeStatusModel', () => {
     await jest.advanceTimersByTimeAsync(12_000);
     const calls = bridge.calls;
     bridge.healthy = true;
-    await model.refresh();
+    const refreshed = model.refresh();
+    await jest.advanceTimersByTimeAsync(0);
+    await refreshed;
     expect(bridge.calls).toBe(calls + 1);
     expect(model.status.state).toBe('connected');
   });
@@ -145,6 +164,31 @@ describe('ArcadeStatusModel', () => {
     const calls = bridge.calls;
     await jest.advanceTimersByTimeAsync(10_000);
     expect(bridge.calls).toBe(calls + 2);
+  });
+
+  it('stands by while the page is hidden and checks again once shown', async () => {
+    const setHidden = (hidden: boolean): void => {
+      Object.defineProperty(document, 'visibilityState', {
+        configurable: true,
+        get: () => (hidden ? 'hidden' : 'visible')
+      });
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    start();
+    await jest.advanceTimersByTimeAsync(0);
+    setHidden(true);
+    try {
+      // One more check may run (Poll lingers a tick), then none.
+      await jest.advanceTimersByTimeAsync(2000);
+      const calls = bridge.calls;
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(bridge.calls).toBe(calls);
+      setHidden(false);
+      await jest.advanceTimersByTimeAsync(2000);
+      expect(bridge.calls).toBeGreaterThan(calls);
+    } finally {
+      setHidden(false);
+    }
   });
 
   it('stops checking when disposed', async () => {

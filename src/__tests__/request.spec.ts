@@ -1,5 +1,6 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { ArcadeRequestError, requestArcade } from '../request';
+import { ArcadeBridge } from '../bridge/client';
 import { fetchHealth } from '../status/health';
 import { makeHealth } from './fixtures';
 
@@ -52,7 +53,9 @@ describe('requestArcade', () => {
       status: 200,
       body: JSON.stringify(makeHealth())
     });
-    await expect(fetchHealth(settings)).resolves.toEqual(makeHealth());
+    await expect(fetchHealth(new ArcadeBridge(settings))).resolves.toEqual(
+      makeHealth()
+    );
     expect(urls.map(url => url.split('?')[0])).toEqual([
       'http://localhost:8888/user/jo/arcade/api/health'
     ]);
@@ -108,7 +111,71 @@ describe('requestArcade', () => {
       status: 200,
       body: JSON.stringify({ status: 'ok' })
     });
-    const error = await failure(fetchHealth(settings));
+    const error = await failure(fetchHealth(new ArcadeBridge(settings)));
     expect(error.kind).toBe('invalid-response');
+  });
+});
+
+describe('ArcadeBridge.config', () => {
+  const CONFIG = {
+    workspace: '/home/jo/work',
+    s3: {
+      endpoint: null,
+      region: 'eu-west-1',
+      artifactBucket: 'a',
+      lakeBucket: 'l'
+    },
+    git: { remote: null },
+    environments: ['dev', 'prod']
+  };
+
+  /** Settings whose fetch gives the answers in turn and counts the calls. */
+  function answering(...answers: IAnswer[]) {
+    let calls = 0;
+    const settings = ServerConnection.makeSettings({
+      baseUrl: 'http://localhost:8888/',
+      fetch: () => {
+        const answer = answers[Math.min(calls, answers.length - 1)];
+        calls++;
+        return Promise.resolve(
+          new Response(answer?.body ?? '', { status: answer?.status ?? 500 })
+        );
+      }
+    });
+    return { settings, calls: () => calls };
+  }
+
+  it('reads the configuration once and shares it', async () => {
+    const { settings, calls } = answering({
+      status: 200,
+      body: JSON.stringify(CONFIG)
+    });
+    const bridge = new ArcadeBridge(settings);
+    const [first, second] = await Promise.all([
+      bridge.config(),
+      bridge.config()
+    ]);
+    expect(first.environments).toEqual(['dev', 'prod']);
+    expect(second).toBe(first);
+    await bridge.config();
+    expect(calls()).toBe(1);
+  });
+
+  it('rejects a failed read with a typed error and reads again on the next call', async () => {
+    const { settings, calls } = answering(
+      { status: 503, body: '' },
+      { status: 200, body: JSON.stringify({ environments: 'dev' }) },
+      { status: 200, body: JSON.stringify(CONFIG) }
+    );
+    const bridge = new ArcadeBridge(settings);
+    await expect(bridge.config()).rejects.toMatchObject({
+      kind: 'http',
+      status: 503
+    });
+    await expect(bridge.config()).rejects.toMatchObject({
+      kind: 'invalid-response'
+    });
+    await expect(bridge.config()).resolves.toEqual(CONFIG);
+    expect(calls()).toBe(3);
   });
 });

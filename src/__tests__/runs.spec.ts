@@ -5,7 +5,7 @@ import type {
   RunSummary,
   StartRunRequest,
   StartRunResponse
-} from 'arcade-kernel-bridge';
+} from 'arcade-engine';
 import { nullTranslator } from '@jupyterlab/translation';
 import type { IRunsApi } from '../runs/api';
 import { formatDuration, runSummary } from '../runs/format';
@@ -49,8 +49,7 @@ const SUCCESS: RunEvent[] = [
 ];
 
 const FAILURE: RunEvent[] = [
-  SUCCESS[0],
-  SUCCESS[1],
+  ...SUCCESS.slice(0, 2),
   { seq: 3, at, type: 'stage-started', stage: broken },
   {
     seq: 4,
@@ -99,7 +98,7 @@ class FakeRunsApi implements IRunsApi {
     this.afters.push(after);
     const events = this.pages.shift() ?? [];
     const done = this.pages.length === 0;
-    const last = events.length > 0 ? events[events.length - 1].seq : after;
+    const last = events[events.length - 1]?.seq ?? after;
     return Promise.resolve({
       run: summary(done ? 'succeeded' : 'running', last),
       events
@@ -145,7 +144,7 @@ describe('applyEvents', () => {
 
   it('marks a stage still running at a cancel as not finished', () => {
     const view = applyEvents(EMPTY_VIEW, [
-      SUCCESS[0],
+      ...SUCCESS.slice(0, 1),
       {
         seq: 2,
         at,
@@ -156,7 +155,7 @@ describe('applyEvents', () => {
         outputTail: []
       }
     ]);
-    expect(view.stages[0].status).toBe('failed');
+    expect(view.stages[0]?.status).toBe('failed');
     expect(runSummary(view, trans)).toBe('Cancelled after 4.0 s');
   });
 
@@ -187,13 +186,63 @@ describe('RunModel', () => {
     expect(api.started).toEqual([
       { path: 'notebooks/00_quickstart.ipynb', environment: 'dev', vars: {} }
     ]);
-    expect(model.view.stages[0].status).toBe('running');
+    expect(model.view.stages[0]?.status).toBe('running');
     await jest.advanceTimersByTimeAsync(1000);
     expect(api.afters).toEqual([0, 1]);
     expect(model.view.status).toBe('succeeded');
     await jest.advanceTimersByTimeAsync(5000);
     expect(api.afters).toHaveLength(2);
     expect(changes).toBeGreaterThanOrEqual(3);
+    model.dispose();
+  });
+
+  it('follows a run started before from its first event, as after a reload', async () => {
+    jest.useFakeTimers();
+    const api = new FakeRunsApi([SUCCESS.slice(0, 1), SUCCESS.slice(1)]);
+    const model = new RunModel({
+      api,
+      notebookPath: 'nb.ipynb',
+      environment: 'dev',
+      interval: 1000
+    });
+    await model.follow('r0');
+    expect(api.started).toEqual([]);
+    expect(model.runId).toBe('r0');
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(api.afters).toEqual([0, 1]);
+    expect(model.view.status).toBe('succeeded');
+    model.dispose();
+  });
+
+  it('backs off while the bridge does not answer, then catches up', async () => {
+    jest.useFakeTimers();
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    const api = new FakeRunsApi([SUCCESS.slice(0, 1), SUCCESS.slice(1)]);
+    const events = api.events.bind(api);
+    let down = false;
+    api.events = (runId, after) =>
+      down
+        ? (api.afters.push(after),
+          Promise.reject(new Error('Jupyter server not reachable')))
+        : events(runId, after);
+    const model = new RunModel({
+      api,
+      notebookPath: 'nb.ipynb',
+      environment: 'dev',
+      interval: 1000
+    });
+    await model.start();
+    down = true;
+    await jest.advanceTimersByTimeAsync(20_000);
+    expect(model.error?.message).toBe('Jupyter server not reachable');
+    // Backing off: far fewer than one request a second.
+    const whileDown = api.afters.length;
+    expect(whileDown).toBeLessThan(12);
+    down = false;
+    await jest.advanceTimersByTimeAsync(30_000);
+    expect(model.error).toBeNull();
+    expect(model.view.status).toBe('succeeded');
+    jest.restoreAllMocks();
     model.dispose();
   });
 
@@ -229,11 +278,11 @@ describe('RunPanel', () => {
     await model.start();
     const rows = panel.node.querySelectorAll('.jp-Arcade-Run-stage');
     expect(rows).toHaveLength(2);
-    expect(rows[0].textContent).toContain('hello');
-    expect(rows[0].textContent).toContain('1000 records');
-    expect(rows[1].getAttribute('data-stage-status')).toBe('failed');
-    expect(rows[1].textContent).toContain('no_such_view');
-    const link = rows[1].querySelector<HTMLButtonElement>(
+    expect(rows[0]?.textContent).toContain('hello');
+    expect(rows[0]?.textContent).toContain('1000 records');
+    expect(rows[1]?.getAttribute('data-stage-status')).toBe('failed');
+    expect(rows[1]?.textContent).toContain('no_such_view');
+    const link = rows[1]?.querySelector<HTMLButtonElement>(
       '.jp-Arcade-Run-cellLink'
     );
     expect(link?.textContent).toBe('Go to cell 4');

@@ -4,7 +4,7 @@ import type {
   LineageGraph,
   LintDiagnostic,
   StageOptions
-} from 'arcade-kernel-bridge';
+} from 'arcade-engine';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { ArcadeRequestError } from '../request';
@@ -147,7 +147,7 @@ describe('stage headers', () => {
   it('renders a focusable header with chips and a lint badge', () => {
     const widget = new StageHeaderWidget({ trans, onProblems: jest.fn() });
     const header = stageHeaders(COMPILED, [diagnostic(2, 'error')]).get(2)!;
-    widget.setHeader(header, true);
+    widget.setHeader(header);
     const node = widget.node;
     expect(node.tabIndex).toBe(0);
     expect(node.querySelector('.jp-Arcade-StageHeader-type')?.textContent).toBe(
@@ -163,17 +163,20 @@ describe('stage headers', () => {
     expect(node.getAttribute('aria-label')).toContain('1 errors, 0 warnings');
   });
 
-  it('warns about a stage without environments and hides lint when there is no linter', () => {
+  it('warns about a stage without environments and hides for a cell that is no stage', () => {
     const onProblems = jest.fn();
     const widget = new StageHeaderWidget({ trans, onProblems });
-    widget.setHeader(stageHeaders(COMPILED).get(4)!, false);
+    widget.setHeader(stageHeaders(COMPILED).get(4)!);
     expect(
       widget.node.querySelector(
         '.jp-Arcade-StageHeader-environment.jp-mod-warning'
       )?.textContent
     ).toBe('no environment');
-    expect(widget.node.querySelector('.jp-Arcade-StageHeader-lint')).toBeNull();
-    widget.setHeader(null, true);
+    widget.node
+      .querySelector<HTMLButtonElement>('.jp-Arcade-StageHeader-lint')
+      ?.click();
+    expect(onProblems).toHaveBeenCalledTimes(1);
+    widget.setHeader(null);
     expect(widget.isHidden).toBe(true);
   });
 });
@@ -532,26 +535,25 @@ describe('StagesModel', () => {
     api.diagnostics = [diagnostic(1, 'error')];
     const model = new StagesModel({ api, content: () => ({}) });
     const state = await model.refresh();
-    expect(state.lintAvailable).toBe(true);
+    expect(state.error).toBeNull();
     expect(state.headers.get(1)?.errors).toBe(1);
     model.dispose();
   });
 
-  it('keeps the headers and stops asking when the bridge has no lint route', async () => {
+  it('keeps the headers and reports the error when lint fails', async () => {
     const api = new FakeApi();
     api.lintError = new ArcadeRequestError({
       kind: 'http',
-      status: 404,
-      message: 'Not Found'
+      status: 500,
+      message: 'lint crashed'
     });
     const lint = jest.spyOn(api, 'lint');
     const model = new StagesModel({ api, content: () => ({}) });
     const state = await model.refresh();
-    expect(state.lintAvailable).toBe(false);
-    expect(state.error).toBeNull();
+    expect(state.error?.message).toBe('lint crashed');
     expect(state.headers.size).toBe(3);
     await model.refresh();
-    expect(lint).toHaveBeenCalledTimes(1);
+    expect(lint).toHaveBeenCalledTimes(2);
     model.dispose();
   });
 
@@ -581,9 +583,9 @@ describe('StagesModel', () => {
     model.changed.connect(changed);
     const first = model.refresh();
     const second = model.refresh();
-    resolvers[1]({ ...COMPILED, stages: COMPILED.stages.slice(0, 1) });
+    resolvers[1]?.({ ...COMPILED, stages: COMPILED.stages.slice(0, 1) });
     await second;
-    resolvers[0](COMPILED);
+    resolvers[0]?.(COMPILED);
     await first;
     expect(changed).toHaveBeenCalledTimes(1);
     expect(model.state.headers.size).toBe(1);

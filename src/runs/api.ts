@@ -1,16 +1,11 @@
 import type {
-  ConfigResponse,
   RunEventsResponse,
   RunSummary,
   StartRunRequest,
   StartRunResponse
-} from 'arcade-kernel-bridge';
-import type { ServerConnection } from '@jupyterlab/services';
-import {
-  isRecord,
-  requestArcade,
-  unexpectedBody as unexpected
-} from '../request';
+} from 'arcade-engine';
+import { isRecord, unexpectedBody as unexpected } from '../request';
+import type { IArcadeBridge } from '../tokens';
 
 export function isRunSummary(value: unknown): value is RunSummary {
   return (
@@ -32,10 +27,10 @@ export interface IRunsApi {
 }
 
 export class RunsApi implements IRunsApi {
-  constructor(private readonly _settings: ServerConnection.ISettings) {}
+  constructor(private readonly _bridge: IArcadeBridge) {}
 
   async start(request: StartRunRequest): Promise<StartRunResponse> {
-    const body = await requestArcade('api/runs', this._settings, {
+    const body = await this._bridge.request('api/runs', {
       method: 'POST',
       body: JSON.stringify(request),
       headers: { 'Content-Type': 'application/json' }
@@ -48,7 +43,7 @@ export class RunsApi implements IRunsApi {
 
   async events(runId: string, after: number): Promise<RunEventsResponse> {
     const endpoint = `api/runs/${encodeURIComponent(runId)}/events?after=${after}`;
-    const body = await requestArcade(endpoint, this._settings);
+    const body = await this._bridge.request(endpoint);
     if (
       !isRecord(body) ||
       !isRunSummary(body.run) ||
@@ -60,9 +55,8 @@ export class RunsApi implements IRunsApi {
   }
 
   async cancel(runId: string): Promise<RunSummary> {
-    const body = await requestArcade(
+    const body = await this._bridge.request(
       `api/runs/${encodeURIComponent(runId)}`,
-      this._settings,
       { method: 'DELETE' }
     );
     if (!isRunSummary(body)) {
@@ -70,23 +64,4 @@ export class RunsApi implements IRunsApi {
     }
     return body;
   }
-}
-
-/**
- * The environments a run can use, from `GET api/config`.
- */
-export async function fetchEnvironments(
-  settings: ServerConnection.ISettings
-): Promise<string[]> {
-  const body = await requestArcade('api/config', settings);
-  const environments = isRecord(body)
-    ? (body as Partial<ConfigResponse>).environments
-    : undefined;
-  if (
-    !Array.isArray(environments) ||
-    !environments.every(e => typeof e === 'string')
-  ) {
-    throw unexpected('api/config');
-  }
-  return environments;
 }

@@ -1,10 +1,6 @@
-import type {
-  RunEvent,
-  RunStage,
-  RunStatus,
-  RunSummary
-} from 'arcade-kernel-bridge';
+import type { RunEvent, RunStage, RunStatus, RunSummary } from 'arcade-engine';
 import type { IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 import type { ArcadeRequestError } from '../request';
@@ -56,16 +52,13 @@ export function applyEvents(view: IRunView, events: RunEvent[]): IRunView {
   let next: IRunView = { ...view, stages: [...view.stages] };
   const upsert = (stage: RunStage, change: Partial<IStageRow>): void => {
     const at = next.stages.findIndex(row => sameStage(row.stage, stage));
-    const base: IStageRow =
-      at >= 0
-        ? next.stages[at]
-        : {
-            stage,
-            status: 'running',
-            durationMs: null,
-            records: null,
-            reasons: []
-          };
+    const base: IStageRow = next.stages[at] ?? {
+      stage,
+      status: 'running',
+      durationMs: null,
+      records: null,
+      reasons: []
+    };
     const row = { ...base, ...change };
     if (at >= 0) {
       next.stages[at] = row;
@@ -117,7 +110,8 @@ export function applyEvents(view: IRunView, events: RunEvent[]): IRunView {
 
 /**
  * A batch run as the panel sees it: polls the bridge for new events until
- * the run ends.
+ * the run ends, backing off while the bridge does not answer and standing
+ * by while the page is hidden.
  */
 export class RunModel implements IDisposable {
   constructor(options: RunModel.IOptions) {
@@ -125,6 +119,17 @@ export class RunModel implements IDisposable {
     this._interval = options.interval ?? 1000;
     this.notebookPath = options.notebookPath;
     this.environment = options.environment;
+    this._poll = new Poll<boolean, unknown>({
+      name: 'jupyterlab-arcade:run',
+      factory: () => this._fetch(),
+      auto: false,
+      standby: 'when-hidden'
+    });
+    this._poll.frequency = {
+      interval: this._interval,
+      max: Math.max(this._interval, 30_000),
+      backoff: true
+    };
   }
 
   readonly notebookPath: string;
@@ -155,18 +160,39 @@ export class RunModel implements IDisposable {
    * Start the run and follow it.
    */
   async start(vars: Record<string, string> = {}): Promise<void> {
+    let runId: string;
     try {
-      const { runId } = await this._api.start({
+      ({ runId } = await this._api.start({
         path: this.notebookPath,
         environment: this.environment,
         vars
-      });
-      this._runId = runId;
-      this._error = null;
-      this._emit();
-      await this._poll();
+      }));
     } catch (error) {
       this._fail(error);
+      return;
+    }
+    await this.follow(runId);
+  }
+
+  /**
+   * Follow a run that was started before, e.g. by this panel before a page
+   * reload: its events are read from the first one.
+   */
+  async follow(runId: string): Promise<void> {
+    if (this._isDisposed || this._runId !== null) {
+      return;
+    }
+    this._runId = runId;
+    this._error = null;
+    this._emit();
+    let finished = false;
+    try {
+      finished = await this._fetch();
+    } catch {
+      // Kept in `error`; the poll below tries again with backoff.
+    }
+    if (!finished && !this._isDisposed) {
+      void this._poll.schedule({ interval: this._interval, phase: 'started' });
     }
   }
 
@@ -186,37 +212,41 @@ export class RunModel implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    clearTimeout(this._timer);
+    this._poll.dispose();
     Signal.clearData(this);
   }
 
-  private async _poll(): Promise<void> {
+  /**
+   * Read the events after the last one seen.
+   *
+   * @returns whether the run has ended and every event of it has been read.
+   */
+  private async _fetch(): Promise<boolean> {
     if (this._isDisposed || this._runId === null) {
-      return;
+      return true;
     }
-    let summary: RunSummary | null = null;
+    let summary: RunSummary;
     try {
       const page = await this._api.events(this._runId, this._lastSeq);
       summary = page.run;
-      if (page.events.length > 0) {
+      const last = page.events[page.events.length - 1];
+      if (last !== undefined) {
         this._view = applyEvents(this._view, page.events);
-        this._lastSeq = page.events[page.events.length - 1].seq;
+        this._lastSeq = last.seq;
       }
       this._error = null;
     } catch (error) {
       this._error = toRequestError(error);
-    }
-    if (this._isDisposed) {
-      return;
+      this._emit();
+      throw this._error;
     }
     this._emit();
     const finished =
-      summary !== null &&
-      summary.status !== 'running' &&
-      this._lastSeq >= summary.lastSeq;
-    if (!finished) {
-      this._timer = setTimeout(() => void this._poll(), this._interval);
+      summary.status !== 'running' && this._lastSeq >= summary.lastSeq;
+    if (finished) {
+      void this._poll.stop();
     }
+    return finished;
   }
 
   private _fail(error: unknown): void {
@@ -231,17 +261,19 @@ export class RunModel implements IDisposable {
   }
 
   private _emit(): void {
-    this._changed.emit();
+    if (!this._isDisposed) {
+      this._changed.emit();
+    }
   }
 
-  private _api: IRunsApi;
-  private _changed = new Signal<this, void>(this);
+  private readonly _api: IRunsApi;
+  private readonly _changed = new Signal<this, void>(this);
   private _error: ArcadeRequestError | null = null;
-  private _interval: number;
+  private readonly _interval: number;
   private _isDisposed = false;
   private _lastSeq = 0;
+  private readonly _poll: Poll<boolean, unknown>;
   private _runId: string | null = null;
-  private _timer: ReturnType<typeof setTimeout> | undefined = undefined;
   private _view: IRunView = EMPTY_VIEW;
 }
 

@@ -78,7 +78,7 @@ export class RunPanel extends Widget {
     return this._model;
   }
 
-  dispose(): void {
+  override dispose(): void {
     if (this.isDisposed) {
       return;
     }

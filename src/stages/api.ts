@@ -3,22 +3,9 @@ import type {
   LineageGraph,
   LintDiagnostic,
   LintResponse
-} from 'arcade-kernel-bridge';
-import type { ServerConnection } from '@jupyterlab/services';
-import {
-  ArcadeRequestError,
-  isRecord,
-  requestArcade,
-  unexpectedBody as unexpected
-} from '../request';
-
-/**
- * True when the bridge does not offer an endpoint (yet): an older bridge
- * answers 404 for the lint and lineage routes.
- */
-export function isMissingEndpoint(error: unknown): boolean {
-  return error instanceof ArcadeRequestError && error.status === 404;
-}
+} from 'arcade-engine';
+import { isRecord, unexpectedBody as unexpected } from '../request';
+import type { IArcadeBridge } from '../tokens';
 
 function isDiagnostic(value: unknown): value is LintDiagnostic {
   return (
@@ -44,7 +31,7 @@ export interface IStagesApi {
 }
 
 export class StagesApi implements IStagesApi {
-  constructor(private readonly _settings: ServerConnection.ISettings) {}
+  constructor(private readonly _bridge: IArcadeBridge) {}
 
   async compile(notebook: unknown): Promise<CompileResponse> {
     const body = await this._post('api/stages/compile', { notebook });
@@ -85,7 +72,7 @@ export class StagesApi implements IStagesApi {
   }
 
   private _post(endpoint: string, request: unknown): Promise<unknown> {
-    return requestArcade(endpoint, this._settings, {
+    return this._bridge.request(endpoint, {
       method: 'POST',
       body: JSON.stringify(request),
       headers: { 'Content-Type': 'application/json' }

@@ -1,4 +1,4 @@
-import type { LintDiagnostic } from 'arcade-kernel-bridge';
+import type { LintDiagnostic } from 'arcade-engine';
 
 /** A span of a cell's source, as offsets. */
 export interface ISourceRange {
@@ -23,9 +23,9 @@ function offset(
   column: number
 ): number {
   const index = Math.min(Math.max(line, 1), starts.length) - 1;
-  const lineEnd =
-    index + 1 < starts.length ? starts[index + 1] - 1 : source.length;
-  return Math.min(starts[index] + Math.max(column, 1) - 1, lineEnd);
+  const next = starts[index + 1];
+  const lineEnd = next === undefined ? source.length : next - 1;
+  return Math.min((starts[index] ?? 0) + Math.max(column, 1) - 1, lineEnd);
 }
 
 /**
@@ -43,7 +43,7 @@ export function diagnosticRange(
   if (diagnostic.endLine !== undefined && diagnostic.endColumn !== undefined) {
     to = offset(source, starts, diagnostic.endLine, diagnostic.endColumn);
   } else {
-    const rest = source.slice(from).split('\n', 1)[0];
+    const rest = source.slice(from).split('\n', 1)[0] ?? '';
     const word = /^[\w.$%{}-]+/.exec(rest);
     to = from + (word ? word[0].length : rest.length);
   }

@@ -14,7 +14,7 @@ import {
   ViewPlugin,
   type ViewUpdate
 } from '@codemirror/view';
-import type { LintDiagnostic } from 'arcade-kernel-bridge';
+import type { LintDiagnostic } from 'arcade-engine';
 import { diagnosticRange } from './diagnostics';
 
 /**
@@ -49,7 +49,7 @@ const SQL_MAGIC = /^\s*%sql(validate)?(\s|$)/;
  * such as `%sqlvaildate` is not highlighted, which makes it stand out.
  */
 export function isSqlCell(source: string): boolean {
-  return SQL_MAGIC.test(source.split('\n', 1)[0]);
+  return SQL_MAGIC.test(source.split('\n', 1)[0] ?? '');
 }
 
 function firstLine(doc: Text): string {

@@ -3,15 +3,10 @@ import type {
   LineageGraph,
   LintResponse,
   SqlFile
-} from 'arcade-kernel-bridge';
+} from 'arcade-engine';
 import type * as EngineModule from 'arcade-engine';
-import type { ServerConnection } from '@jupyterlab/services';
-import {
-  ArcadeRequestError,
-  isRecord,
-  requestArcade,
-  unexpectedBody
-} from '../request';
+import { ArcadeRequestError, isRecord, unexpectedBody } from '../request';
+import type { IArcadeBridge } from '../tokens';
 import type { IStagesApi } from './api';
 import { DEFAULT_ENVIRONMENTS } from './magic';
 
@@ -22,7 +17,6 @@ type NotebookAnalysis = EngineModule.NotebookAnalysis;
 /** What the linter needs to know about the project, from the bridge's configuration. */
 export interface IStagesContext {
   environments: string[];
-  knownTables: string[];
   /**
    * Reads the SQL files stages name in `inputURI` (keys from the engine's
    * `sqlFileUris`) through the bridge; absent when there is no bridge to ask.
@@ -38,8 +32,7 @@ export const SQL_FILE_WAIT_MS = 1_000;
 
 /** The bridge's defaults, used until (or if) its configuration cannot be read. */
 export const DEFAULT_CONTEXT: IStagesContext = {
-  environments: DEFAULT_ENVIRONMENTS,
-  knownTables: []
+  environments: DEFAULT_ENVIRONMENTS
 };
 
 let engine: Promise<StageEngine> | null = null;
@@ -59,23 +52,16 @@ export function loadEngine(): Promise<StageEngine> {
 }
 
 /**
- * Reads the project's environments from the bridge's `GET /api/config`; SQL
- * files are then read through the same bridge.
+ * The project's environments from the bridge's configuration; SQL files
+ * are then read through the same bridge.
  */
 export async function fetchStagesContext(
-  settings: ServerConnection.ISettings
+  bridge: IArcadeBridge
 ): Promise<IStagesContext> {
-  const body = await requestArcade('api/config', settings);
-  const environments =
-    isRecord(body) &&
-    Array.isArray(body.environments) &&
-    body.environments.every(e => typeof e === 'string')
-      ? (body.environments as string[])
-      : DEFAULT_CONTEXT.environments;
+  const { environments } = await bridge.config();
   return {
     environments,
-    knownTables: [],
-    readSqlFiles: uris => fetchSqlFiles(settings, uris)
+    readSqlFiles: uris => fetchSqlFiles(bridge, uris)
   };
 }
 
@@ -92,10 +78,10 @@ function isSqlFile(value: unknown): value is SqlFile {
 
 /** The SQL files stages read, through the bridge's `POST /api/stages/sql-files`. */
 export async function fetchSqlFiles(
-  settings: ServerConnection.ISettings,
+  bridge: IArcadeBridge,
   uris: string[]
 ): Promise<SqlFile[]> {
-  const body = await requestArcade('api/stages/sql-files', settings, {
+  const body = await bridge.request('api/stages/sql-files', {
     method: 'POST',
     body: JSON.stringify({ uris }),
     headers: { 'Content-Type': 'application/json' }
@@ -214,11 +200,6 @@ export class LocalStagesApi implements IStagesApi {
     return (await this._contextOnce()).environments;
   }
 
-  /** Catalog tables the linter and completion know, from the bridge. */
-  async knownTables(): Promise<string[]> {
-    return (await this._contextOnce()).knownTables;
-  }
-
   private async _analyze(notebook: unknown): Promise<NotebookAnalysis | null> {
     const key =
       typeof notebook === 'object' && notebook !== null ? notebook : null;
@@ -237,10 +218,7 @@ export class LocalStagesApi implements IStagesApi {
       return null;
     }
     const context = await this._contextOnce();
-    const options = {
-      environments: context.environments,
-      knownTables: context.knownTables
-    };
+    const options = { environments: context.environments };
     let analysis = loaded.analyzeNotebook(notebook, {
       ...options,
       sqlFiles: this._knownSqlFiles()
@@ -313,7 +291,7 @@ export class LocalStagesApi implements IStagesApi {
         }
       };
       const reading = read(batch).then(settle, (error: unknown) => {
-        // An older bridge has no such route: lint goes on with what it had.
+        // Lint goes on with the files it had.
         console.warn(
           'Arcade: the SQL files stages read could not be read',
           error
@@ -374,7 +352,7 @@ export namespace LocalStagesApi {
   export interface IOptions {
     /** Where calls go when the engine cannot be loaded. */
     bridge: IStagesApi;
-    /** The project's environments and known tables. */
+    /** The project's environments and how to read SQL files. */
     context: () => Promise<IStagesContext>;
     /** Loads the engine; tests pass the Node build. */
     load?: () => Promise<StageEngine>;

@@ -1,8 +1,4 @@
-import type {
-  CompileResponse,
-  JsonValue,
-  LintDiagnostic
-} from 'arcade-kernel-bridge';
+import type { CompileResponse, JsonValue, LintDiagnostic } from 'arcade-engine';
 
 /**
  * What the header above one stage cell shows.

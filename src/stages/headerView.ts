@@ -19,7 +19,7 @@ export class StageHeaderWidget extends Widget {
   /**
    * Show a stage, or null for a cell that is no stage (the header hides).
    */
-  setHeader(header: IStageHeader | null, lintAvailable: boolean): void {
+  setHeader(header: IStageHeader | null): void {
     const trans = this._trans;
     this.node.replaceChildren();
     this.setHidden(header === null);
@@ -54,16 +54,12 @@ export class StageHeaderWidget extends Widget {
       environments.appendChild(this._span('environment', env));
     }
     this.node.appendChild(environments);
-    if (lintAvailable) {
-      this.node.appendChild(this._lint(header));
-    }
+    this.node.appendChild(this._lint(header));
     const parts = [
       header.type,
       header.name ?? '',
       header.outputView ? trans.__('output view %1', header.outputView) : '',
-      lintAvailable
-        ? trans.__('%1 errors, %2 warnings', header.errors, header.warnings)
-        : ''
+      trans.__('%1 errors, %2 warnings', header.errors, header.warnings)
     ];
     this.node.setAttribute(
       'aria-label',

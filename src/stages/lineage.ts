@@ -5,11 +5,7 @@ import {
   type GraphLabel,
   type NodeLabel
 } from '@dagrejs/dagre';
-import type {
-  LineageEdge,
-  LineageNode,
-  LineageGraph
-} from 'arcade-kernel-bridge';
+import type { LineageEdge, LineageNode, LineageGraph } from 'arcade-engine';
 
 export const NODE_HEIGHT = 36;
 const CHAR_WIDTH = 7;
@@ -30,7 +26,17 @@ export interface IPlacedEdge extends LineageEdge {
   points: { x: number; y: number }[];
 }
 
+/** `LR`: sources on the left; `TB`: sources at the top. */
+export type LineageDirection = 'LR' | 'TB';
+
+/**
+ * The most columns a graph is drawn left to right with; a longer chain is
+ * drawn top to bottom, where the panel scrolls instead of squeezing it.
+ */
+export const MAX_LR_RANKS = 5;
+
 export interface ILineageLayout {
+  direction: LineageDirection;
   nodes: IPlacedNode[];
   edges: IPlacedEdge[];
   width: number;
@@ -83,17 +89,33 @@ export function lineageInput(response: LineageGraph): {
 }
 
 /**
- * Place the lineage graph left to right: sources on the left, sinks on the right.
+ * Place the lineage graph: left to right while it has at most
+ * `MAX_LR_RANKS` columns, else top to bottom (unless `direction` is given).
  */
-export function layoutLineage(response: LineageGraph): ILineageLayout {
+export function layoutLineage(
+  response: LineageGraph,
+  direction?: LineageDirection
+): ILineageLayout {
   const input = lineageInput(response);
+  if (direction !== undefined) {
+    return place(input, direction);
+  }
+  const wide = place(input, 'LR');
+  const ranks = new Set(wide.nodes.map(node => Math.round(node.x))).size;
+  return ranks <= MAX_LR_RANKS ? wide : place(input, 'TB');
+}
+
+function place(
+  input: ReturnType<typeof lineageInput>,
+  direction: LineageDirection
+): ILineageLayout {
   const graph = new Graph<GraphLabel, NodeLabel, EdgeLabel>({
     multigraph: false
   });
   graph.setGraph({
-    rankdir: 'LR',
+    rankdir: direction,
     nodesep: 24,
-    ranksep: 64,
+    ranksep: direction === 'LR' ? 64 : 40,
     marginx: 16,
     marginy: 16
   });
@@ -110,6 +132,7 @@ export function layoutLineage(response: LineageGraph): ILineageLayout {
   layout(graph);
   const label = graph.graph();
   return {
+    direction,
     nodes: input.nodes.map(node => {
       const placed = graph.node(node.id);
       return {

@@ -1,6 +1,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import type { LineageNode } from 'arcade-kernel-bridge';
+import type { LineageNode } from 'arcade-engine';
 import { fitLabel, type ILineageLayout } from './lineage';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -16,9 +16,18 @@ function svg<K extends keyof SVGElementTagNameMap>(
   return element;
 }
 
+/** Zoom steps of the zoom buttons and keys; the wheel zooms smoothly between them. */
+export const ZOOM_STEP = 1.25;
+export const MIN_ZOOM = 0.2;
+export const MAX_ZOOM = 4;
+
 /**
  * The lineage graph of one notebook as SVG: boxes coloured by kind, a red
  * badge with the error count, arrows from reader to writer order.
+ *
+ * The graph is drawn at its natural size, so labels keep their font size;
+ * the viewport scrolls, pans by dragging, and zooms with the buttons, `+`,
+ * `-`, `0` or Ctrl + wheel.
  */
 export class LineageView extends Widget {
   constructor(options: LineageView.IOptions) {
@@ -26,13 +35,105 @@ export class LineageView extends Widget {
     this._trans = options.trans;
     this._onSelect = options.onSelect;
     this.addClass('jp-Arcade-Lineage');
+    const trans = this._trans;
+
+    const toolbar = document.createElement('div');
+    toolbar.className = 'jp-Arcade-Lineage-toolbar';
+    toolbar.setAttribute('role', 'toolbar');
+    toolbar.setAttribute('aria-label', trans.__('Lineage zoom'));
+    const button = (
+      part: string,
+      text: string,
+      label: string,
+      action: () => void
+    ): HTMLButtonElement => {
+      const node = document.createElement('button');
+      node.type = 'button';
+      node.className = `jp-Arcade-Lineage-${part}`;
+      node.textContent = text;
+      node.title = label;
+      node.setAttribute('aria-label', label);
+      node.addEventListener('click', action);
+      toolbar.appendChild(node);
+      return node;
+    };
+    button('zoomOut', '−', trans.__('Zoom out'), () =>
+      this.zoomBy(1 / ZOOM_STEP)
+    );
+    this._zoomLabel = button('zoomReset', '100%', trans.__('Actual size'), () =>
+      this.setZoom(1)
+    );
+    button('zoomIn', '+', trans.__('Zoom in'), () => this.zoomBy(ZOOM_STEP));
+    button(
+      'zoomFit',
+      trans.__('Fit'),
+      trans.__('Fit the graph in the panel'),
+      () => this.zoomToFit()
+    );
+    this.node.appendChild(toolbar);
+
+    this._viewport = document.createElement('div');
+    this._viewport.className = 'jp-Arcade-Lineage-viewport';
+    this._viewport.tabIndex = 0;
+    this._viewport.setAttribute(
+      'aria-label',
+      trans.__('Lineage graph: drag to pan, + and - to zoom')
+    );
+    this._viewport.addEventListener('wheel', this._onWheel, { passive: false });
+    this._viewport.addEventListener('pointerdown', this._onPointerDown);
+    this._viewport.addEventListener('keydown', this._onKeyDown);
+    this.node.appendChild(this._viewport);
+  }
+
+  /** The scale the graph is drawn at; 1 is its natural size. */
+  get zoom(): number {
+    return this._zoom;
+  }
+
+  /**
+   * Draw at `zoom`, keeping the point at (`x`, `y`) of the viewport (its
+   * centre by default) where it is.
+   */
+  setZoom(zoom: number, x?: number, y?: number): void {
+    const next = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
+    const viewport = this._viewport;
+    const px = x ?? viewport.clientWidth / 2;
+    const py = y ?? viewport.clientHeight / 2;
+    const ratio = next / this._zoom;
+    const left = (viewport.scrollLeft + px) * ratio - px;
+    const top = (viewport.scrollTop + py) * ratio - py;
+    this._zoom = next;
+    this._applyZoom();
+    viewport.scrollLeft = Math.max(0, left);
+    viewport.scrollTop = Math.max(0, top);
+  }
+
+  zoomBy(factor: number): void {
+    this.setZoom(this._zoom * factor);
+  }
+
+  /** Zoom so the whole graph shows in the panel, never above natural size. */
+  zoomToFit(): void {
+    const graph = this._graph;
+    if (graph === null || graph.width <= 0 || graph.height <= 0) {
+      return;
+    }
+    this.setZoom(
+      Math.min(
+        1,
+        this._viewport.clientWidth / graph.width,
+        this._viewport.clientHeight / graph.height
+      )
+    );
   }
 
   showMessage(message: string): void {
     const p = document.createElement('p');
     p.className = 'jp-Arcade-Lineage-notice';
     p.textContent = message;
-    this.node.replaceChildren(p);
+    this._graph = null;
+    this._svg = null;
+    this._viewport.replaceChildren(p);
   }
 
   render(graph: ILineageLayout): void {
@@ -42,9 +143,7 @@ export class LineageView extends Widget {
       return;
     }
     const root = svg('svg', {
-      class: 'jp-Arcade-Lineage-graph',
-      width: graph.width,
-      height: graph.height,
+      class: `jp-Arcade-Lineage-graph jp-mod-${graph.direction}`,
       viewBox: `0 0 ${graph.width} ${graph.height}`,
       role: 'img',
       'aria-label': trans.__('Lineage graph')
@@ -121,11 +220,95 @@ export class LineageView extends Widget {
       }
       root.appendChild(group);
     }
-    this.node.replaceChildren(root);
+    this._graph = graph;
+    this._svg = root;
+    this._applyZoom();
+    // Replacing the drawing keeps the zoom and, as far as it goes, the scroll position.
+    const { scrollLeft, scrollTop } = this._viewport;
+    this._viewport.replaceChildren(root);
+    this._viewport.scrollLeft = scrollLeft;
+    this._viewport.scrollTop = scrollTop;
   }
+
+  private _applyZoom(): void {
+    this._zoomLabel.textContent = `${Math.round(this._zoom * 100)}%`;
+    if (this._svg !== null && this._graph !== null) {
+      this._svg.setAttribute('width', String(this._graph.width * this._zoom));
+      this._svg.setAttribute('height', String(this._graph.height * this._zoom));
+    }
+  }
+
+  private readonly _onWheel = (event: WheelEvent): void => {
+    if (!event.ctrlKey && !event.metaKey) {
+      return;
+    }
+    event.preventDefault();
+    const box = this._viewport.getBoundingClientRect();
+    this.setZoom(
+      this._zoom * Math.exp(-event.deltaY / 500),
+      event.clientX - box.left,
+      event.clientY - box.top
+    );
+  };
+
+  private readonly _onPointerDown = (event: PointerEvent): void => {
+    const target = event.target;
+    if (
+      event.button !== 0 ||
+      (target instanceof Element &&
+        target.closest('.jp-Arcade-Lineage-node[role="button"]') !== null)
+    ) {
+      return;
+    }
+    const viewport = this._viewport;
+    const start = {
+      x: event.clientX,
+      y: event.clientY,
+      left: viewport.scrollLeft,
+      top: viewport.scrollTop
+    };
+    viewport.setPointerCapture(event.pointerId);
+    viewport.classList.add('jp-mod-panning');
+    const move = (e: PointerEvent): void => {
+      viewport.scrollLeft = start.left - (e.clientX - start.x);
+      viewport.scrollTop = start.top - (e.clientY - start.y);
+    };
+    const end = (): void => {
+      viewport.classList.remove('jp-mod-panning');
+      viewport.removeEventListener('pointermove', move);
+      viewport.removeEventListener('pointerup', end);
+      viewport.removeEventListener('pointercancel', end);
+    };
+    viewport.addEventListener('pointermove', move);
+    viewport.addEventListener('pointerup', end);
+    viewport.addEventListener('pointercancel', end);
+  };
+
+  private readonly _onKeyDown = (event: KeyboardEvent): void => {
+    if (event.target !== this._viewport) {
+      return;
+    }
+    const zoom =
+      event.key === '+' || event.key === '='
+        ? this._zoom * ZOOM_STEP
+        : event.key === '-'
+          ? this._zoom / ZOOM_STEP
+          : event.key === '0'
+            ? 1
+            : null;
+    if (zoom !== null) {
+      event.preventDefault();
+      this.setZoom(zoom);
+    }
+  };
 
   private readonly _trans: TranslationBundle;
   private readonly _onSelect: (node: LineageNode) => void;
+  private readonly _viewport: HTMLDivElement;
+  private readonly _zoomLabel: HTMLButtonElement;
+  private _graph: ILineageLayout | null = null;
+  private _svg: SVGSVGElement | null = null;
+  private _zoom = 1;
 }
 
 export namespace LineageView {

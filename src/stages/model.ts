@@ -1,9 +1,10 @@
-import type { CompileResponse, LintDiagnostic } from 'arcade-kernel-bridge';
+import type { CompileResponse, LintDiagnostic } from 'arcade-engine';
 import type { IDisposable } from '@lumino/disposable';
+import { Debouncer } from '@lumino/polling';
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 import { toRequestError, type ArcadeRequestError } from '../request';
-import { isMissingEndpoint, type IStagesApi } from './api';
+import type { IStagesApi } from './api';
 import { stageHeaders, type IStageHeader } from './header';
 
 /** How long the notebook must stay unchanged before it is compiled again. */
@@ -16,8 +17,6 @@ export interface IStagesState {
   compiled: CompileResponse | null;
   headers: Map<number, IStageHeader>;
   diagnostics: LintDiagnostic[];
-  /** False when the bridge has no lint route (older bridge): headers show no lint state. */
-  lintAvailable: boolean;
   /** Why the last compile or lint failed, if it did. */
   error: ArcadeRequestError | null;
 }
@@ -26,7 +25,6 @@ export const EMPTY_STATE: IStagesState = {
   compiled: null,
   headers: new Map(),
   diagnostics: [],
-  lintAvailable: true,
   error: null
 };
 
@@ -38,7 +36,10 @@ export class StagesModel implements IDisposable {
   constructor(options: StagesModel.IOptions) {
     this._api = options.api;
     this._content = options.content;
-    this._debounce = options.debounce ?? DEBOUNCE_MS;
+    this._debouncer = new Debouncer(
+      () => this.refresh(),
+      options.debounce ?? DEBOUNCE_MS
+    );
   }
 
   get state(): IStagesState {
@@ -60,13 +61,7 @@ export class StagesModel implements IDisposable {
     if (this._isDisposed) {
       return;
     }
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-    }
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      void this.refresh();
-    }, this._debounce);
+    void this._debouncer.invoke();
   }
 
   /**
@@ -77,7 +72,6 @@ export class StagesModel implements IDisposable {
     const notebook = this._content();
     let compiled: CompileResponse | null = null;
     let diagnostics: LintDiagnostic[] = [];
-    let lintAvailable = this._state.lintAvailable;
     let error: ArcadeRequestError | null = null;
     let unparsable = false;
     try {
@@ -87,18 +81,14 @@ export class StagesModel implements IDisposable {
       // Arc cannot parse the notebook: the linter says where, as a diagnostic.
       unparsable = error.code === 'invalid_notebook';
     }
-    if ((compiled !== null || unparsable) && lintAvailable) {
+    if (compiled !== null || unparsable) {
       try {
         diagnostics = (await this._api.lint(notebook)).diagnostics;
         if (unparsable && diagnostics.length > 0) {
           error = null;
         }
       } catch (reason) {
-        if (isMissingEndpoint(reason)) {
-          lintAvailable = false;
-        } else {
-          error = toRequestError(reason);
-        }
+        error = toRequestError(reason);
       }
     }
     if (request !== this._request || this._isDisposed) {
@@ -109,7 +99,6 @@ export class StagesModel implements IDisposable {
       compiled,
       headers: compiled ? stageHeaders(compiled, diagnostics) : new Map(),
       diagnostics,
-      lintAvailable,
       error
     };
     this._changed.emit(this._state);
@@ -121,18 +110,15 @@ export class StagesModel implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-    }
+    this._debouncer.dispose();
     Signal.clearData(this);
   }
 
   private readonly _api: IStagesApi;
   private readonly _content: () => unknown;
-  private readonly _debounce: number;
+  private readonly _debouncer: Debouncer<IStagesState>;
   private _state: IStagesState = EMPTY_STATE;
   private _request = 0;
-  private _timer: ReturnType<typeof setTimeout> | null = null;
   private _isDisposed = false;
   private readonly _changed = new Signal<this, IStagesState>(this);
 }

@@ -2,26 +2,23 @@ import { CodeMirrorEditor } from '@jupyterlab/codemirror';
 import type { Cell } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 import type { PanelLayout } from '@lumino/widgets';
+import type { LintDiagnostic } from 'arcade-engine';
+import { isArcNotebook } from '../notebook';
+import type { INotebookStages } from '../tokens';
 import type { IStagesApi } from './api';
-import type { LintDiagnostic } from 'arcade-kernel-bridge';
 import { showDiagnostics } from './editor';
 import { StageHeaderWidget } from './headerView';
 import { notebookForBridge } from './content';
 import { StagesModel, type IStagesState } from './model';
 
-export function isArcNotebook(panel: NotebookPanel): boolean {
-  return panel.context.model.getMetadata('kernelspec')?.name === 'arc';
-}
-
 /**
  * Everything Arcade shows on one open Arc notebook: stage headers above
  * stage cells and lint underlines in their editors.
  */
-export class NotebookStages implements IDisposable {
+export class NotebookStages implements INotebookStages {
   constructor(options: NotebookStages.IOptions) {
     this.panel = options.panel;
     this._trans = options.trans;
@@ -43,7 +40,11 @@ export class NotebookStages implements IDisposable {
   readonly panel: NotebookPanel;
   readonly model: StagesModel;
 
-  get rendered(): ISignal<this, IStagesState> {
+  get state(): IStagesState {
+    return this.model.state;
+  }
+
+  get rendered(): ISignal<INotebookStages, IStagesState> {
     return this._rendered;
   }
 
@@ -102,7 +103,7 @@ export class NotebookStages implements IDisposable {
           }
         });
       }
-      widget?.setHeader(header, state.lintAvailable);
+      widget?.setHeader(header);
       this._showDiagnostics(
         cell,
         state.diagnostics.filter(d => d.cell === index)
@@ -141,7 +142,7 @@ export class NotebookStages implements IDisposable {
   private readonly _headers = new Map<Cell, StageHeaderWidget>();
   private readonly _underlined = new WeakSet<Cell>();
   private _isDisposed = false;
-  private readonly _rendered = new Signal<this, IStagesState>(this);
+  private readonly _rendered = new Signal<INotebookStages, IStagesState>(this);
 }
 
 export namespace NotebookStages {

@@ -1,8 +1,4 @@
-import type {
-  OptionValue,
-  StageOption,
-  StageOptions
-} from 'arcade-kernel-bridge';
+import type { OptionValue, StageOption, StageOptions } from 'arcade-engine';
 import type { Dialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';

@@ -1,6 +1,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import type { LintDiagnostic } from 'arcade-kernel-bridge';
+import type { LintDiagnostic } from 'arcade-engine';
 
 /**
  * What the Problems panel lists.

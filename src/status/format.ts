@@ -1,4 +1,4 @@
-import type { HealthResponse } from 'arcade-kernel-bridge';
+import type { HealthResponse } from 'arcade-engine';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { ArcadeRequestError } from '../request';
 import type { ArcadeStatus } from '../tokens';

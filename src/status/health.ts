@@ -1,20 +1,16 @@
-import type { HealthResponse } from 'arcade-kernel-bridge';
-import type { ServerConnection } from '@jupyterlab/services';
-import { ArcadeRequestError, isRecord, requestArcade } from '../request';
+import type { HealthResponse } from 'arcade-engine';
+import { isRecord, unexpectedBody } from '../request';
+import type { IArcadeBridge } from '../tokens';
 
 /**
  * `GET <baseUrl>arcade/api/health`, checked against the bridge's `HealthResponse`.
  */
 export async function fetchHealth(
-  settings: ServerConnection.ISettings
+  bridge: IArcadeBridge
 ): Promise<HealthResponse> {
-  const body = await requestArcade('api/health', settings);
+  const body = await bridge.request('api/health');
   if (!isHealthResponse(body)) {
-    throw new ArcadeRequestError({
-      kind: 'invalid-response',
-      status: 200,
-      message: 'The bridge answered api/health with an unexpected body'
-    });
+    throw unexpectedBody('api/health');
   }
   return body;
 }

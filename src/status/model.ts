@@ -1,50 +1,33 @@
-import type { HealthResponse } from 'arcade-kernel-bridge';
+import type { HealthResponse } from 'arcade-engine';
+import { Poll, type IPoll } from '@lumino/polling';
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 import { toRequestError } from '../request';
 import type { ArcadeStatus, IArcadeStatusModel } from '../tokens';
 
 /**
- * How much longer each wait gets after another failed check.
- */
-export const BACKOFF_GROWTH = 2;
-
-/**
- * Milliseconds to wait before the next check after `failures` failed checks
- * in a row: the interval while healthy, then doubling up to `maxInterval`.
+ * Checks the bridge's health with a Lumino `Poll` and keeps the latest answer.
  *
- * Lumino's `Poll` has backoff too, but it draws a random wait whose range
- * starts below the interval right after a start or refresh, so a broken
- * bridge could be asked again within milliseconds; this schedule is
- * predictable and shows the user when the next check comes.
- */
-export function nextDelay(
-  failures: number,
-  frequency: ArcadeStatusModel.IFrequency
-): number {
-  if (failures <= 0) {
-    return frequency.interval;
-  }
-  return Math.min(
-    frequency.maxInterval,
-    frequency.interval * BACKOFF_GROWTH ** failures
-  );
-}
-
-/**
- * Checks the bridge's health on a schedule and keeps the latest answer.
- *
- * A stopped bridge is asked less and less often (see `nextDelay`); the first
- * success returns to the normal interval. No checks run while the page is
- * hidden.
+ * While the bridge fails, each wait is drawn between the interval and three
+ * times the previous wait, never beyond `maxInterval` (the `Poll` backoff
+ * JupyterLab's own services use); the first success returns to the interval.
+ * No checks run while the page is hidden.
  */
 export class ArcadeStatusModel implements IArcadeStatusModel {
   constructor(options: ArcadeStatusModel.IOptions) {
-    this._check = options.check;
     this._frequency = normalize(
       options.frequency ?? ArcadeStatusModel.DEFAULTS
     );
-    this._schedule(0);
+    this._poll = new Poll<HealthResponse, unknown>({
+      name: 'jupyterlab-arcade:status',
+      factory: () => options.check(),
+      auto: false,
+      standby: 'when-hidden'
+    });
+    // Set after construction: the constructor raises `max` to at least 30 s.
+    this._poll.frequency = pollFrequency(this._frequency);
+    this._poll.ticked.connect(this._onTick, this);
+    void this._poll.start();
   }
 
   get status(): ArcadeStatus {
@@ -56,7 +39,7 @@ export class ArcadeStatusModel implements IArcadeStatusModel {
   }
 
   get isDisposed(): boolean {
-    return this._isDisposed;
+    return this._poll.isDisposed;
   }
 
   get frequency(): ArcadeStatusModel.IFrequency {
@@ -76,76 +59,65 @@ export class ArcadeStatusModel implements IArcadeStatusModel {
       return;
     }
     this._frequency = next;
+    this._poll.frequency = pollFrequency(next);
     void this.refresh();
   }
 
   /**
    * Check now; resolves once the new status is known.
    */
-  refresh(): Promise<void> {
-    if (this._isDisposed) {
-      return Promise.resolve();
+  async refresh(): Promise<void> {
+    if (this.isDisposed) {
+      return;
     }
-    if (!this._pending) {
-      clearTimeout(this._timer);
-      this._pending = this._runCheck().finally(() => {
-        this._pending = null;
-      });
-    }
-    return this._pending;
+    await this._poll.refresh();
+    // The tick after "refreshed" is scheduled once the check has settled.
+    await this._poll.tick.catch(() => undefined);
   }
 
   dispose(): void {
-    if (this._isDisposed) {
+    if (this.isDisposed) {
       return;
     }
-    this._isDisposed = true;
-    clearTimeout(this._timer);
+    this._poll.dispose();
     Signal.clearData(this);
   }
 
-  private async _runCheck(): Promise<void> {
+  private _onTick(
+    _: unknown,
+    state: IPoll.State<HealthResponse, unknown, 'standby'>
+  ): void {
     let next: ArcadeStatus;
-    try {
-      const health = await this._check();
-      this._failures = 0;
-      next = { state: 'connected', health, checkedAt: new Date() };
-    } catch (error) {
-      this._failures++;
-      next = {
-        state: 'error',
-        error: toRequestError(error),
-        checkedAt: new Date(),
-        retryIn: nextDelay(this._failures, this._frequency)
-      };
-    }
-    if (this._isDisposed) {
-      return;
+    switch (state.phase) {
+      case 'resolved':
+      case 'reconnected':
+        next = {
+          state: 'connected',
+          health: state.payload as HealthResponse,
+          checkedAt: new Date(state.timestamp)
+        };
+        break;
+      case 'rejected':
+        next = {
+          state: 'error',
+          error: toRequestError(state.payload),
+          checkedAt: new Date(state.timestamp),
+          retryIn: state.interval
+        };
+        break;
+      default:
+        return;
     }
     this._status = next;
     this._changed.emit(next);
-    this._schedule(nextDelay(this._failures, this._frequency));
   }
 
-  private _schedule(delay: number): void {
-    clearTimeout(this._timer);
-    this._timer = setTimeout(() => {
-      if (document.visibilityState === 'hidden') {
-        this._schedule(this._frequency.interval);
-      } else {
-        void this.refresh();
-      }
-    }, delay);
-  }
-
-  private _changed = new Signal<IArcadeStatusModel, ArcadeStatus>(this);
-  private _check: () => Promise<HealthResponse>;
-  private _failures = 0;
+  private readonly _changed = new Signal<IArcadeStatusModel, ArcadeStatus>(
+    this
+  );
   private _frequency: ArcadeStatusModel.IFrequency;
-  private _isDisposed = false;
-  private _pending: Promise<void> | null = null;
+  private readonly _poll: Poll<HealthResponse, unknown>;
   private _status: ArcadeStatus = { state: 'checking' };
-  private _timer: ReturnType<typeof setTimeout> | undefined = undefined;
 }
 
 export namespace ArcadeStatusModel {
@@ -176,4 +148,14 @@ function normalize(
 ): ArcadeStatusModel.IFrequency {
   const interval = Math.max(1000, frequency.interval);
   return { interval, maxInterval: Math.max(interval, frequency.maxInterval) };
+}
+
+function pollFrequency(
+  frequency: ArcadeStatusModel.IFrequency
+): IPoll.Frequency {
+  return {
+    interval: frequency.interval,
+    max: frequency.maxInterval,
+    backoff: true
+  };
 }

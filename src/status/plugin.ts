@@ -6,7 +6,7 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { CommandIDs, IArcadeStatusModel } from '../tokens';
+import { CommandIDs, IArcadeBridge, IArcadeStatusModel } from '../tokens';
 import { fetchHealth } from './health';
 import { ArcadeStatusModel } from './model';
 import { ArcadeStatusItem } from './view';
@@ -23,19 +23,18 @@ export const statusPlugin: JupyterFrontEndPlugin<IArcadeStatusModel> = {
     'Shows whether the Arcade kernel-bridge is reachable in the status bar.',
   autoStart: true,
   provides: IArcadeStatusModel,
+  requires: [IArcadeBridge],
   optional: [IStatusBar, ISettingRegistry, ITranslator, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
+    bridge: IArcadeBridge,
     statusBar: IStatusBar | null,
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
     palette: ICommandPalette | null
   ): IArcadeStatusModel => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_arcade');
-    const serverSettings = app.serviceManager.serverSettings;
-    const model = new ArcadeStatusModel({
-      check: () => fetchHealth(serverSettings)
-    });
+    const model = new ArcadeStatusModel({ check: () => fetchHealth(bridge) });
 
     app.commands.addCommand(CommandIDs.checkConnection, {
       label: trans.__('Check Arcade Bridge Connection'),

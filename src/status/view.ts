@@ -28,7 +28,7 @@ export class ArcadeStatusItem extends Widget {
     this._render(this._model, this._model.status);
   }
 
-  dispose(): void {
+  override dispose(): void {
     if (this.isDisposed) {
       return;
     }
@@ -42,17 +42,17 @@ export class ArcadeStatusItem extends Widget {
     }
   }
 
-  protected onAfterAttach(msg: Message): void {
+  protected override onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     this.node.addEventListener('click', this);
   }
 
-  protected onBeforeDetach(msg: Message): void {
+  protected override onBeforeDetach(msg: Message): void {
     this.node.removeEventListener('click', this);
     super.onBeforeDetach(msg);
   }
 
-  private _render(sender: IArcadeStatusModel, status: ArcadeStatus): void {
+  private _render(_: IArcadeStatusModel, status: ArcadeStatus): void {
     const { label, state, tooltip } = presentStatus(status, this._trans);
     this._label.textContent = label;
     this.node.title = tooltip;

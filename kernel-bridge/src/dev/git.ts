@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { ArcadeError } from '../errors';
+import { ArcadeError } from 'arcade-engine';
 
 export const DEMO_AUTHOR_NAME = 'Arcade Demo';
 export const DEMO_AUTHOR_EMAIL = 'demo@arcade.local';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ArcadeError } from '../errors';
+import { ArcadeError } from 'arcade-engine';
 import { createGitHttpServer } from './gitServer';
 import { HOST } from './options';
 

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import type { Env } from '../config';
-import { ArcadeError } from '../errors';
+import { ArcadeError } from 'arcade-engine';
 import type { S3RootCredentials } from './credentials';
 import { HOST } from './options';
 

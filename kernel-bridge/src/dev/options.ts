@@ -1,5 +1,5 @@
 import type { Env } from '../config';
-import { ArcadeError } from '../errors';
+import { ArcadeError } from 'arcade-engine';
 
 export const HOST = '127.0.0.1';
 export const DEFAULT_S3_PORT = 9010;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Env } from '../config';
 import { DEFAULTS } from '../config';
-import { ArcadeError } from '../errors';
+import { ArcadeError } from 'arcade-engine';
 import type { Output } from '../logger';
 import { ensureBuckets } from './buckets';
 import { ensureCredentials } from './credentials';

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import type { RunEvent } from '../api';
+import { ArcadeError, parseVar, type RunEvent } from 'arcade-engine';
 import type { CliContext } from '../cli';
 import { loadSettings } from '../config';
-import { ArcadeError } from '../errors';
 import { formatEvent, failureLine } from './format';
-import { arcRuntime, parseVar } from './runtime';
+import { arcRuntime } from './runtime';
 import { RunService } from './service';
 
 interface RunFlags {

@@ -1,4 +1,4 @@
-import type { RunEvent, RunStage, RunSummary } from '../api';
+import type { RunEvent, RunStage, RunSummary } from 'arcade-engine';
 
 /** `1.2 s`, `850 ms`, `2 min 5 s`. */
 export function formatDuration(ms: number): string {

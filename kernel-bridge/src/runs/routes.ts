@@ -1,22 +1,19 @@
+import {
+  ArcadeError,
+  isRecord,
+  type RunDetail,
+  type RunEventsResponse,
+  type RunListResponse,
+  type RunSummary,
+  type StartRunResponse
+} from 'arcade-engine';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type {
-  RunDetail,
-  RunEventsResponse,
-  RunListResponse,
-  RunSummary,
-  StartRunResponse
-} from '../api';
 import type { Settings } from '../config';
 import { findRepoRoot } from '../dev/repoRoot';
-import { ArcadeError } from '../errors';
 import { arcRuntime } from './runtime';
 import { RunService } from './service';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function badRequest(message: string): ArcadeError {
   return new ArcadeError('bad_request', message);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Env, Settings } from '../config';
-import { ArcadeError } from '../errors';
+import { ArcadeError } from 'arcade-engine';
 import { arcClasspathFromKernelspec } from '../kernelspec';
 
 /**
@@ -63,6 +63,15 @@ function hasJars(dir: string): boolean {
   }
 }
 
+function stateDir(env: Env): string {
+  return nonEmpty(env.ARCADE_STATE_DIR) ?? path.join(tmpdir(), 'arcade');
+}
+
+/** Where runs work and keep their records: `<ARCADE_STATE_DIR>/runs`. */
+export function runsDir(env: Env): string {
+  return path.join(stateDir(env), 'runs');
+}
+
 /**
  * The Arc runtime: ARCADE_ARC_CLASSPATH (a Java classpath), else the one the
  * installed `arc` kernelspec records (the kernel's own jars), else, in a
@@ -100,8 +109,6 @@ export function arcRuntime(
       ...(existsSync(plugins) ? [path.join(plugins, '*')] : [])
     ].join(path.delimiter);
   }
-  const stateDir =
-    nonEmpty(env.ARCADE_STATE_DIR) ?? path.join(tmpdir(), 'arcade');
   const javaHome = nonEmpty(env.JAVA_HOME);
   return {
     java:
@@ -112,8 +119,8 @@ export function arcRuntime(
     master: nonEmpty(env.ARCADE_SPARK_MASTER) ?? 'local[2]',
     warehouseDir:
       nonEmpty(env.ARCADE_SPARK_WAREHOUSE) ??
-      path.join(stateDir, 'spark-warehouse'),
-    workDir: path.join(stateDir, 'runs'),
+      path.join(stateDir(env), 'spark-warehouse'),
+    workDir: runsDir(env),
     s3Endpoint: settings.s3.endpoint,
     region: settings.s3.region
   };
@@ -130,8 +137,17 @@ export interface RunRequest {
 
 export interface JavaCommand {
   command: string;
+  /** JVM options, on the command line every user of the machine can read. */
   args: string[];
+  /**
+   * The main class and Arc's arguments, `--var` values among them: they go
+   * to the launcher in an argument file only the user can read.
+   */
+  fileArgs: string[];
 }
+
+/** Spark's driver and block manager listen here: loopback, never another interface. */
+export const SPARK_BIND_ADDRESS = '127.0.0.1';
 
 /** Environment names Arc accepts and a shell shows unquoted. */
 export function checkEnvironment(environment: string): void {
@@ -168,20 +184,9 @@ export function checkVars(vars: Record<string, string>): void {
   }
 }
 
-/** Parses `K=V` as given to `--var`. */
-export function parseVar(text: string): [string, string] {
-  const equals = text.indexOf('=');
-  if (equals <= 0) {
-    throw new ArcadeError('usage', `invalid --var "${text}"`, {
-      hint: 'write --var NAME=value'
-    });
-  }
-  return [text.slice(0, equals), text.slice(equals + 1)];
-}
-
 /**
- * The `java … ai.tripl.arc.ARC …` command of a run. It never carries a
- * secret: Arc logs the whole Spark configuration, and the command line is
+ * The `java … ai.tripl.arc.ARC …` command of a run. Its options never carry
+ * a secret: Arc logs the whole Spark configuration, and the command line is
  * visible to every user of the machine.
  */
 export function arcCommand(
@@ -195,7 +200,9 @@ export function arcCommand(
     'spark.sql.catalog.spark_catalog':
       'org.apache.spark.sql.delta.catalog.DeltaCatalog',
     'spark.sql.warehouse.dir': runtime.warehouseDir,
-    'spark.ui.enabled': 'false'
+    'spark.ui.enabled': 'false',
+    'spark.driver.bindAddress': SPARK_BIND_ADDRESS,
+    'spark.driver.host': SPARK_BIND_ADDRESS
   };
   if (options.credentialsInEnvironment) {
     properties['spark.hadoop.fs.s3a.aws.credentials.provider'] =
@@ -216,7 +223,9 @@ export function arcCommand(
       ...JAVA17_OPTIONS,
       ...Object.entries(properties).map(([key, value]) => `-D${key}=${value}`),
       '-cp',
-      runtime.classpath,
+      runtime.classpath
+    ],
+    fileArgs: [
       ARC_MAIN_CLASS,
       `--etl.config.uri=${pathToFileURL(request.notebookFile).href}`,
       `--etl.config.environment=${request.environment}`,
@@ -226,4 +235,15 @@ export function arcCommand(
       )
     ]
   };
+}
+
+/**
+ * The text of a `java @file` argument file: each argument double-quoted,
+ * with the launcher's escapes for backslash and quote (checkVars already
+ * refused line breaks).
+ */
+export function argumentFileText(args: readonly string[]): string {
+  return args
+    .map(arg => `"${arg.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"\n`)
+    .join('');
 }

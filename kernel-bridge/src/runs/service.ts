@@ -1,16 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import type { RunDetail, RunEvent, RunSummary } from '../api';
+import {
+  ArcadeError,
+  type RunDetail,
+  type RunEvent,
+  type RunSummary
+} from 'arcade-engine';
 import type { Env, Settings } from '../config';
-import { ArcadeError } from '../errors';
+import { Scrubber, secretValues } from '../secret';
 import { parseArcLogLine } from './arcLog';
 import {
+  argumentFile,
+  forgetChild,
+  recordChild,
+  writePrivateFile
+} from './children';
+import { credentialsEnvironment, runEnvironment } from './environment';
+import { readLines } from './lines';
+import {
   arcCommand,
+  argumentFileText,
   checkEnvironment,
   checkVars,
   type ArcRuntime
@@ -20,6 +31,8 @@ import { RunTracker } from './tracker';
 
 /** Lines of JVM output kept for a failure Arc could not report itself. */
 const OUTPUT_TAIL_LINES = 30;
+/** Longest line of the output tail a failed run shows. */
+const OUTPUT_TAIL_LINE_LENGTH = 2000;
 /** How long a cancelled JVM gets to stop Spark before it is killed. */
 const CANCEL_GRACE_MS = 5000;
 
@@ -70,42 +83,6 @@ export async function readArcNotebook(file: string): Promise<unknown> {
   return notebook;
 }
 
-/**
- * AWS credentials for the JVM, in its environment only. Credentials the
- * bridge reads from a profile (the dev stack's) are resolved here, since
- * Spark's AWS SDK reads other files than ours; web identity (IRSA) is left
- * to Arc's own providers, which refresh it.
- */
-async function credentialsEnvironment(
-  settings: Pick<Settings, 'awsCredentialSource'>,
-  env: Env
-): Promise<Record<string, string> | null> {
-  switch (settings.awsCredentialSource) {
-    case 'environment':
-      return {};
-    case 'profile': {
-      try {
-        const credentials = await defaultProvider({
-          profile: env.AWS_PROFILE
-        })();
-        return {
-          AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-          ...(credentials.sessionToken === undefined
-            ? {}
-            : { AWS_SESSION_TOKEN: credentials.sessionToken })
-        };
-      } catch {
-        // A run that reads no S3 needs none; s3a reports the rest itself.
-        return null;
-      }
-    }
-    case 'web-identity':
-    case 'none':
-      return null;
-  }
-}
-
 /** One batch run: the JVM, its events and its end. */
 export class Run {
   readonly id: string;
@@ -114,13 +91,14 @@ export class Run {
   readonly startedAt: Date;
 
   constructor(
-    options: StartRun & { id: string; tracker: RunTracker },
+    options: StartRun & { id: string; tracker: RunTracker; scrubber: Scrubber },
     private readonly now: () => Date
   ) {
     this.id = options.id;
     this.notebook = options.notebook;
     this.environment = options.environment;
     this.tracker = options.tracker;
+    this.scrubber = options.scrubber;
     this.startedAt = now();
     this.done = new Promise(resolve => {
       this.resolveDone = resolve;
@@ -163,6 +141,21 @@ export class Run {
       return;
     }
     this.cancelled = true;
+    this.stop();
+  }
+
+  /** Stops the run once it has run for `ms`, as a failure that says so. */
+  limitDuration(ms: number): void {
+    this.durationTimer = setTimeout(() => {
+      if (this.tracker.status === 'running' && !this.cancelled) {
+        this.timedOutAfterMs = ms;
+        this.stop();
+      }
+    }, ms);
+    this.durationTimer.unref();
+  }
+
+  private stop(): void {
     this.signal('SIGTERM');
     this.killTimer = setTimeout(() => {
       this.signal('SIGKILL');
@@ -172,26 +165,24 @@ export class Run {
   /** Wires the process in; called once by the service. */
   attach(child: ChildProcess): void {
     this.child = child;
-    const onLine = (line: string): void => {
-      this.tail.push(line);
+    const onLine = (raw: string, cut: boolean): void => {
+      // Secrets go before anything is kept: a notebook can resolve ${AWS_SECRET_ACCESS_KEY} into its output.
+      const line = this.scrubber.scrub(raw);
+      this.tail.push(
+        cut || line.length > OUTPUT_TAIL_LINE_LENGTH
+          ? `${line.slice(0, OUTPUT_TAIL_LINE_LENGTH)} … (line cut)`
+          : line
+      );
       if (this.tail.length > OUTPUT_TAIL_LINES) {
         this.tail.shift();
       }
-      const record = parseArcLogLine(line);
+      const record = cut ? null : parseArcLogLine(line);
       if (record !== null) {
         this.publish(this.tracker.accept(record));
       }
     };
-    const streams = [child.stdout, child.stderr].flatMap(stream =>
-      stream === null ? [] : [stream]
-    );
-    const closed = streams.map(
-      stream =>
-        new Promise<void>(resolve => {
-          const lines = createInterface({ input: stream, crlfDelay: Infinity });
-          lines.on('line', onLine);
-          lines.on('close', resolve);
-        })
+    const closed = [child.stdout, child.stderr].flatMap(stream =>
+      stream === null ? [] : [readLines(stream, onLine)]
     );
     let spawnError: Error | null = null;
     child.once('error', error => {
@@ -200,6 +191,7 @@ export class Run {
     child.once('close', (code, signal) => {
       void Promise.all(closed).then(() => {
         clearTimeout(this.killTimer);
+        clearTimeout(this.durationTimer);
         this.finishedAt = this.now();
         const tail =
           spawnError === null
@@ -210,6 +202,7 @@ export class Run {
             exitCode: code,
             signal,
             cancelled: this.cancelled,
+            timedOutAfterMs: this.timedOutAfterMs,
             outputTail: tail,
             durationMs: this.finishedAt.getTime() - this.startedAt.getTime()
           })
@@ -239,19 +232,22 @@ export class Run {
   }
 
   private readonly tracker: RunTracker;
+  private readonly scrubber: Scrubber;
   private readonly emitter = new EventEmitter();
   private readonly tail: string[] = [];
   private child: ChildProcess | null = null;
   private cancelled = false;
   private finishedAt: Date | null = null;
   private killTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private durationTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private timedOutAfterMs: number | null = null;
   private resolveDone: (summary: RunSummary) => void = () => undefined;
 }
 
 export interface RunServiceOptions {
   runtime: () => ArcRuntime;
-  settings: Pick<Settings, 'awsCredentialSource'>;
-  /** The environment the JVM inherits (ETL_CONF_* and the like). */
+  settings: Pick<Settings, 'awsCredentialSource' | 'runs'>;
+  /** The bridge's environment: the JVM gets its allowlisted part (ETL_CONF_* and the like). */
   env: Env;
   /** Finished runs kept in memory, newest first. */
   keep?: number;
@@ -265,6 +261,33 @@ export class RunService {
   async start(request: StartRun): Promise<Run> {
     checkEnvironment(request.environment);
     checkVars(request.vars);
+    this.checkCapacity();
+    // Counted from here: two requests at once must not both pass the check.
+    this.starting++;
+    try {
+      return await this.launch(request);
+    } finally {
+      this.starting--;
+    }
+  }
+
+  private checkCapacity(): void {
+    const { maxConcurrent } = this.options.settings.runs;
+    const running =
+      this.runs.filter(run => run.summary().status === 'running').length +
+      this.starting;
+    if (running >= maxConcurrent) {
+      throw new ArcadeError(
+        'too_many_requests',
+        `${running} ${running === 1 ? 'run is' : 'runs are'} already running, the most this bridge runs at once`,
+        {
+          hint: 'wait for one to finish or cancel one; ARCADE_MAX_RUNS sets the limit'
+        }
+      );
+    }
+  }
+
+  private async launch(request: StartRun): Promise<Run> {
     const notebook = await readArcNotebook(request.notebookFile);
     const runtime = this.options.runtime();
     const credentials = await credentialsEnvironment(
@@ -277,7 +300,8 @@ export class RunService {
       { ...request, jobId: `arcade-${id}` },
       { credentialsInEnvironment: credentials !== null }
     );
-    mkdirSync(runtime.workDir, { recursive: true });
+    const argFile = argumentFile(runtime.workDir, id);
+    await writePrivateFile(argFile, argumentFileText(command.fileArgs));
     const now = this.options.now ?? (() => new Date());
     const run = new Run(
       {
@@ -286,20 +310,35 @@ export class RunService {
         tracker: new RunTracker(
           new CellLocator(stageCells(notebook), request.environment),
           now
-        )
+        ),
+        scrubber: new Scrubber([
+          ...secretValues(this.options.env),
+          ...Object.values(credentials ?? {})
+        ])
       },
       now
     );
-    const child = spawn(command.command, command.args, {
+    const child = spawn(command.command, [...command.args, `@${argFile}`], {
       cwd: runtime.workDir,
-      env: { ...this.options.env, ...credentials },
+      env: runEnvironment(this.options.env, credentials),
       // Its own process group, so cancel reaches Spark's children too.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe']
     });
+    void run.done.then(() => forgetChild(runtime.workDir, id, child.pid));
     run.attach(child);
+    run.limitDuration(this.options.settings.runs.maxDurationMs);
     this.runs.unshift(run);
     this.prune();
+    if (child.pid !== undefined) {
+      try {
+        recordChild(runtime.workDir, id, child.pid);
+      } catch (error) {
+        // Unrecorded, it could outlive a crashed bridge; better not to run it.
+        run.cancel();
+        throw error;
+      }
+    }
     return run;
   }
 
@@ -339,4 +378,5 @@ export class RunService {
   }
 
   private runs: Run[] = [];
+  private starting = 0;
 }

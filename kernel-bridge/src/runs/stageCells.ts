@@ -4,8 +4,7 @@
  * Arc's log names a running stage but not its cell; the compiler, which
  * reads cells exactly as Arc 3.7.0 does, knows both.
  */
-import { compileNotebookJson } from '../stages/compile';
-import type { CompileResponse } from '../stages/types';
+import { compileNotebookJson, type CompileResponse } from 'arcade-engine';
 
 /** A stage cell of a notebook, with what can be read without running Arc. */
 export interface StageCell {

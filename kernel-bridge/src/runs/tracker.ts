@@ -4,8 +4,9 @@ import type {
   RunStage,
   RunStatus,
   StageFailedEvent
-} from '../api';
+} from 'arcade-engine';
 import type { ArcFailure, ArcLogRecord, ArcStageDetail } from './arcLog';
+import { formatDuration } from './format';
 import type { CellLocator } from './stageCells';
 
 /** An event before it gets its sequence number and time. */
@@ -21,6 +22,8 @@ export interface ProcessEnd {
   signal: string | null;
   /** The user asked to cancel the run. */
   cancelled: boolean;
+  /** The run was stopped for running longer than this (ms), or null. */
+  timedOutAfterMs: number | null;
   /** Last lines of output, used only when Arc did not log its own exit. */
   outputTail: string[];
   durationMs: number;
@@ -97,7 +100,17 @@ export class RunTracker {
       : end.exitCode === 0 && this.arcStatus !== 'failure'
         ? 'succeeded'
         : 'failed';
-    if (status === 'failed' && this.arcStatus === null) {
+    if (end.timedOutAfterMs !== null) {
+      events.push(
+        this.emit({
+          type: 'stage-failed',
+          stage: this.current,
+          reasons: [
+            `the run was stopped after ${formatDuration(end.timedOutAfterMs)}, the longest a run may take (ARCADE_RUN_MAX_MINUTES)`
+          ]
+        })
+      );
+    } else if (status === 'failed' && this.arcStatus === null) {
       events.push(
         this.emit({
           type: 'stage-failed',

@@ -6,9 +6,14 @@ import Fastify, {
 } from 'fastify';
 import type { Settings } from '../config';
 import type { Secret } from '../secret';
-import { ArcadeError } from '../errors';
+import { ArcadeError } from 'arcade-engine';
 import { registerRoutes } from './routes';
-import { passesDevToken, passesXsrf, XSRF_HEADER } from './security';
+import {
+  passesDevToken,
+  passesSameOrigin,
+  passesXsrf,
+  XSRF_HEADER
+} from './security';
 
 /** Largest request body the bridge accepts. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -43,6 +48,13 @@ function fromFastifyError(error: FastifyError): ArcadeError {
       `request body is larger than ${BODY_LIMIT} bytes`
     );
   }
+  if (status === 415) {
+    return new ArcadeError(
+      'unsupported_media_type',
+      'the request body must be application/json',
+      { hint: 'send it with "Content-Type: application/json"' }
+    );
+  }
   if (status === 404) {
     return new ArcadeError('not_found', error.message);
   }
@@ -56,7 +68,7 @@ function fromFastifyError(error: FastifyError): ArcadeError {
 
 /**
  * Checks every request before routing, in order: dev token (dev mode only),
- * declared body size, then XSRF for state-changing methods.
+ * declared body size, then XSRF token and origin for state-changing methods.
  */
 function rejectionFor(
   request: FastifyRequest,
@@ -92,6 +104,21 @@ function rejectionFor(
       { hint: 'send the _xsrf cookie value in the X-XSRFToken header' }
     );
   }
+  if (
+    !passesSameOrigin(request.method, {
+      secFetchSite: headerValue(request.headers['sec-fetch-site']),
+      origin: headerValue(request.headers.origin),
+      host: request.headers.host
+    })
+  ) {
+    return new ArcadeError(
+      'xsrf',
+      'refused a state-changing request that is not from the same origin',
+      {
+        hint: 'send it from the JupyterLab page, or with "Sec-Fetch-Site: same-origin" or an Origin matching the Host'
+      }
+    );
+  }
   return null;
 }
 
@@ -101,6 +128,8 @@ export function createServer(
   options: ServerOptions = { requireDevToken: false }
 ): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  // A page of another site can send a text/plain POST without a CORS preflight; only JSON is accepted.
+  app.removeContentTypeParser('text/plain');
   const devToken = settings.devToken;
   if (options.requireDevToken && devToken === null) {
     throw new ArcadeError('config', 'dev mode needs ARCADE_DEV_TOKEN', {

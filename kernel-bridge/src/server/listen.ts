@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { chmod, mkdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { ArcadeError } from '../errors';
+import { ArcadeError } from 'arcade-engine';
 
 function socketAnswers(socketPath: string): Promise<boolean> {
   return new Promise(resolve => {

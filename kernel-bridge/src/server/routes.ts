@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ConfigResponse, HealthResponse } from '../api';
+import type { ConfigResponse, HealthResponse } from 'arcade-engine';
 import type { Settings } from '../config';
 import { registerRunRoutes } from '../runs/routes';
 import { registerStageRoutes } from '../stages/routes';

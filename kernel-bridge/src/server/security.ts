@@ -53,6 +53,51 @@ export function passesXsrf(
   return cookie !== '' && sameString(headerToken, cookie);
 }
 
+function hostOf(origin: URL, host: string): string | null {
+  try {
+    // Parsed as a URL of the same scheme so that a default port matches its absence.
+    return new URL(`${origin.protocol}//${host}`).host;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A browser's own statement that a state-changing request comes from a page
+ * of the same origin: `Sec-Fetch-Site: same-origin`, or an `Origin` naming the
+ * host the request was sent to. A page of another site can set neither; the
+ * XSRF token alone would let any site that learns the cookie through another
+ * bug post to the bridge.
+ */
+export function passesSameOrigin(
+  method: string,
+  headers: {
+    secFetchSite: string | undefined;
+    origin: string | undefined;
+    host: string | undefined;
+  }
+): boolean {
+  if (SAFE_METHODS.has(method.toUpperCase())) {
+    return true;
+  }
+  if (headers.secFetchSite?.toLowerCase() === 'same-origin') {
+    return true;
+  }
+  if (headers.origin === undefined || headers.host === undefined) {
+    return false;
+  }
+  let origin: URL;
+  try {
+    origin = new URL(headers.origin);
+  } catch {
+    return false;
+  }
+  return (
+    (origin.protocol === 'http:' || origin.protocol === 'https:') &&
+    origin.host === hostOf(origin, headers.host)
+  );
+}
+
 /** Dev mode: `Authorization: token <ARCADE_DEV_TOKEN>` on every request. */
 export function passesDevToken(
   authorization: string | undefined,

@@ -1,29 +1,22 @@
+import {
+  ArcadeError,
+  lineageToDot,
+  parseVar,
+  type LintDiagnostic
+} from 'arcade-engine';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli';
 import { loadSettings } from '../config';
-import { ArcadeError } from '../errors';
-import { lineageToDot } from './lineage';
 import {
   cliSqlFileAccess,
   compileNotebookFile,
   lineageOfFile,
   lintNotebookFile
 } from './service';
-import type { LintDiagnostic } from './types';
 
 function collectVar(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-function parseVar(text: string): [string, string] {
-  const equals = text.indexOf('=');
-  if (equals <= 0) {
-    throw new ArcadeError('usage', `invalid --var "${text}"`, {
-      hint: 'write --var NAME=value'
-    });
-  }
-  return [text.slice(0, equals), text.slice(equals + 1)];
 }
 
 /** `arcade compile NOTEBOOK [--var K=V …]`: the Arc job as JSON on stdout. */

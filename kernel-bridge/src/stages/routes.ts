@@ -1,7 +1,14 @@
+import {
+  ArcadeError,
+  isRecord,
+  MAX_SQL_FILES,
+  type CompileResponse,
+  type LineageGraph,
+  type LintResponse,
+  type SqlFilesResponse
+} from 'arcade-engine';
 import type { FastifyInstance } from 'fastify';
-import type { CompileResponse } from '../api';
 import type { Settings } from '../config';
-import { ArcadeError } from '../errors';
 import { workspaceNotebook } from '../runs/routes';
 import {
   browserSqlFileAccess,
@@ -13,12 +20,6 @@ import {
   lintNotebookJson,
   readSqlFiles
 } from './service';
-import { MAX_SQL_FILES } from './sqlFiles';
-import type { LineageGraph, LintResponse, SqlFilesResponse } from './types';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function badRequest(message: string): ArcadeError {
   return new ArcadeError('bad_request', message);

@@ -1,25 +1,25 @@
-import { open, realpath } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Env } from '../config';
 import {
+  buildLineage,
   compileNotebook,
   compileNotebookJson,
-  type CompileOptions
-} from './compile';
-import { buildLineage } from './lineage';
-import {
   lintNotebook,
   lintNotebookJson as lintJson,
-  type LintOptions
-} from './lint';
-import { MAX_NOTEBOOK_LENGTH, NotebookError } from './notebook';
-import { MAX_SQL_FILE_BYTES, sqlFileUris } from './sqlFiles';
-import type {
-  CompileResponse,
-  LineageGraph,
-  LintDiagnostic,
-  SqlFile
-} from './types';
+  MAX_NOTEBOOK_LENGTH,
+  MAX_SQL_FILE_BYTES,
+  MAX_SQL_FILES,
+  NotebookError,
+  sqlFileUris,
+  type CompileOptions,
+  type CompileResponse,
+  type LineageGraph,
+  type LintDiagnostic,
+  type LintOptions,
+  type SqlFile
+} from 'arcade-engine';
 
 /** Reads a notebook file, refusing oversized files before reading them. */
 export async function readNotebookFile(
@@ -198,8 +198,25 @@ function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? 'unreadable';
 }
 
-/** Reads one SQL file; every refusal is a reason, never an exception. */
-async function readSqlFileText(
+/** Most bytes of SQL one request reads, over all its files. */
+export const MAX_SQL_TOTAL_BYTES = 8 * 1024 * 1024;
+
+/**
+ * True when the path below `root` has a component starting with `.`: such
+ * files (`.git/`, `.env`, `.aws/`) are never read, even inside the workspace.
+ */
+function isHiddenUnder(root: string, file: string): boolean {
+  return (
+    isInside(root, file) &&
+    path
+      .relative(root, file)
+      .split(path.sep)
+      .some(part => part.startsWith('.'))
+  );
+}
+
+/** The real path of the regular workspace file a key names, or why it is not read. */
+async function locateSqlFile(
   key: string,
   access: SqlFileAccess
 ): Promise<string | Unread> {
@@ -219,11 +236,12 @@ async function readSqlFileText(
   }
   // Decided on the path as written first, so nothing outside the workspace is even looked at.
   const lexical = path.resolve(file);
-  if (
-    !isInside(path.resolve(access.workspace), lexical) &&
-    !isInside(root, lexical)
-  ) {
+  const workspace = path.resolve(access.workspace);
+  if (!isInside(workspace, lexical) && !isInside(root, lexical)) {
     return unread('outside the workspace');
+  }
+  if (isHiddenUnder(workspace, lexical) || isHiddenUnder(root, lexical)) {
+    return unread('a hidden file or folder (its name starts with ".")');
   }
   let real: string;
   try {
@@ -238,22 +256,63 @@ async function readSqlFileText(
   if (!isInside(root, real)) {
     return unread('outside the workspace');
   }
+  if (isHiddenUnder(root, real)) {
+    return unread('a hidden file or folder (its name starts with ".")');
+  }
+  let info;
+  try {
+    // Before opening: opening a FIFO waits for a writer, a device may never end.
+    info = await stat(real);
+  } catch (error) {
+    return unread(`cannot be read (${errorCode(error)})`);
+  }
+  if (!info.isFile()) {
+    return unread(
+      info.isDirectory() ? 'a folder, not a file' : 'not a regular file'
+    );
+  }
+  if (info.size > MAX_SQL_FILE_BYTES) {
+    return unread(`larger than ${MAX_SQL_FILE_BYTES / (1024 * 1024)} MiB`);
+  }
+  return real;
+}
+
+/** What one request may still read. */
+interface ReadBudget {
+  files: number;
+  bytes: number;
+}
+
+/** Reads a file `locateSqlFile` accepted, within the request's budget. */
+async function readLocatedFile(
+  real: string,
+  budget: ReadBudget
+): Promise<string | Unread> {
+  if (budget.files <= 0) {
+    return unread(`not read: one request reads at most ${MAX_SQL_FILES} files`);
+  }
   let handle;
   try {
-    handle = await open(real, 'r');
+    // Non-blocking and not following a link, should the file have been swapped since it was checked.
+    handle = await open(
+      real,
+      constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW
+    );
   } catch (error) {
     return unread(`cannot be read (${errorCode(error)})`);
   }
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) {
+    const info = await handle.stat();
+    if (!info.isFile() || info.size > MAX_SQL_FILE_BYTES) {
+      return unread('changed while it was read');
+    }
+    if (info.size > budget.bytes) {
       return unread(
-        stat.isDirectory() ? 'a folder, not a file' : 'not a regular file'
+        `not read: one request reads at most ${MAX_SQL_TOTAL_BYTES / (1024 * 1024)} MiB of SQL`
       );
     }
-    if (stat.size > MAX_SQL_FILE_BYTES) {
-      return unread(`larger than ${MAX_SQL_FILE_BYTES / (1024 * 1024)} MiB`);
-    }
+    budget.files--;
+    budget.bytes -= info.size;
     const bytes = await handle.readFile();
     // Spark keeps a byte order mark, and its SQL parser then fails on it.
     return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
@@ -266,18 +325,34 @@ async function readSqlFileText(
 
 /**
  * Reads the SQL files stages name in `inputURI` (keys from `sqlFileKey`),
- * one answer per key, in order: the text, or why it was not read.
+ * one answer per key, in order: the text, or why it was not read. A file
+ * named twice (by two URIs or through a link) is read once; the files and
+ * bytes one call reads are capped.
  */
 export async function readSqlFiles(
   keys: readonly string[],
   access: SqlFileAccess
 ): Promise<SqlFile[]> {
-  return Promise.all(
-    keys.map(async (uri): Promise<SqlFile> => {
-      const text = await readSqlFileText(uri, access);
-      return typeof text === 'string' ? { uri, text } : { uri, ...text };
-    })
-  );
+  const budget: ReadBudget = {
+    files: MAX_SQL_FILES,
+    bytes: MAX_SQL_TOTAL_BYTES
+  };
+  const byRealPath = new Map<string, string | Unread>();
+  const files: SqlFile[] = [];
+  // One at a time, so that the caps fall on the files named last.
+  for (const uri of keys) {
+    const located = await locateSqlFile(uri, access);
+    let text: string | Unread;
+    if (typeof located !== 'string') {
+      text = located;
+    } else {
+      text =
+        byRealPath.get(located) ?? (await readLocatedFile(located, budget));
+      byRealPath.set(located, text);
+    }
+    files.push(typeof text === 'string' ? { uri, text } : { uri, ...text });
+  }
+  return files;
 }
 
 /** The lint options plus, when given, how to read the SQL files stages name. */

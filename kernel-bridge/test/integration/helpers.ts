@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import type { CompileResponse, JsonValue } from '../../src/stages/types';
+import type { CompileResponse, JsonValue } from 'arcade-engine';
 
 /** The built CLI, as users run it. */
 export const BIN = path.resolve(__dirname, '..', '..', 'bin', 'arcade');

@@ -7,18 +7,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compileNotebookJson } from '../../src/stages/compile';
 import {
+  compileNotebookJson,
   readStageOptions,
+  STAGE_KEYS,
   StageOptionsError,
-  writeStageOptions
-} from '../../src/stages/options';
-import { STAGE_KEYS } from '../../src/stages/stageKeys';
-import type {
-  CompileResponse,
-  OptionValue,
-  StageOptions
-} from '../../src/stages/types';
+  writeStageOptions,
+  type CompileResponse,
+  type OptionValue,
+  type StageOptions
+} from 'arcade-engine';
 import {
   ARC_ENVIRONMENT,
   ARC_VARS,

@@ -8,7 +8,7 @@ import type {
   RunEvent,
   RunEventsResponse,
   StartRunResponse
-} from '../../src/api';
+} from 'arcade-engine';
 import { loadSettings } from '../../src/config';
 import { createServer } from '../../src/server/app';
 import {
@@ -150,7 +150,11 @@ describe('arcade run (real Arc on local Spark)', () => {
     const previous = process.env.ARCADE_STATE_DIR;
     process.env.ARCADE_STATE_DIR = env.ARCADE_STATE_DIR;
     const app = createServer(loadSettings({}, FIXTURES));
-    const xsrf = { 'x-xsrftoken': 'tok', cookie: '_xsrf=tok' };
+    const xsrf = {
+      'x-xsrftoken': 'tok',
+      cookie: '_xsrf=tok',
+      'sec-fetch-site': 'same-origin'
+    };
     try {
       const started = await app.inject({
         method: 'POST',
@@ -205,7 +209,11 @@ describe('arcade run (real Arc on local Spark)', () => {
     const response = await app.inject({
       method: 'POST',
       url: '/api/runs',
-      headers: { 'x-xsrftoken': 'tok', cookie: '_xsrf=tok' },
+      headers: {
+        'x-xsrftoken': 'tok',
+        cookie: '_xsrf=tok',
+        'sec-fetch-site': 'same-origin'
+      },
       payload: { path: '../../package.json.ipynb', environment: 'dev' }
     });
     expect(response.statusCode).toBe(400);

@@ -11,7 +11,7 @@ import {
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ErrorResponse, HealthResponse } from '../../src/api';
+import type { ErrorResponse, HealthResponse } from 'arcade-engine';
 import { arcade, BIN, freePort } from './helpers';
 
 interface HttpAnswer {

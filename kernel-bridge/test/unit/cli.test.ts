@@ -4,7 +4,7 @@ import path from 'node:path';
 import { runCli } from '../../src/cli';
 import { VERSION } from '../../src/version';
 import { MemoryOutput } from './helpers';
-import { notebook } from './stages/helpers';
+import { notebook } from '../../engine/test/helpers';
 
 function context(output: MemoryOutput) {
   return {

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { kernelspecDirs, loadSettings } from '../../src/config';
-import { ArcadeError } from '../../src/errors';
+import { ArcadeError } from 'arcade-engine';
 import { publicConfig } from '../../src/status';
 
 describe('loadSettings', () => {

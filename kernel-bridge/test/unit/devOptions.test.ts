@@ -1,6 +1,6 @@
 import { devOptions } from '../../src/dev/options';
 import { devEnvironment, shellQuote } from '../../src/dev/stack';
-import { ArcadeError } from '../../src/errors';
+import { ArcadeError } from 'arcade-engine';
 
 describe('devOptions', () => {
   it('defaults to .arcade, S3 on 9010 and git on 9020', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { minioArgs, resolveMinioBinary } from '../../src/dev/minio';
 import { findRepoRoot } from '../../src/dev/repoRoot';
-import { ArcadeError } from '../../src/errors';
+import { ArcadeError } from 'arcade-engine';
 
 let dir: string;
 beforeEach(() => {

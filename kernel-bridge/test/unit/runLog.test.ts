@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunEvent } from '../../src/api';
+import type { RunEvent } from 'arcade-engine';
 import { parseArcLogLine, type ArcLogRecord } from '../../src/runs/arcLog';
 import { formatEvent } from '../../src/runs/format';
 import { CellLocator, stageCells } from '../../src/runs/stageCells';
@@ -60,6 +60,7 @@ const ENDED: ProcessEnd = {
   exitCode: 0,
   signal: null,
   cancelled: false,
+  timedOutAfterMs: null,
   outputTail: [],
   durationMs: 15_000
 };

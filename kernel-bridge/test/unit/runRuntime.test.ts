@@ -1,14 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ArcadeError } from '../../src/errors';
+import { ArcadeError, parseVar } from 'arcade-engine';
 import {
   arcCommand,
   arcRuntime,
   checkEnvironment,
   checkVars,
-  ENV_CREDENTIALS_PROVIDER,
-  parseVar
+  ENV_CREDENTIALS_PROVIDER
 } from '../../src/runs/runtime';
 import { workspaceNotebook } from '../../src/runs/routes';
 
@@ -95,17 +94,25 @@ describe('arcCommand', () => {
   };
 
   it("runs Arc's main class with the notebook, environment, job id and vars", () => {
-    const { command, args } = arcCommand(runtime(), request, {
+    const { command, args, fileArgs } = arcCommand(runtime(), request, {
       credentialsInEnvironment: true
     });
     expect(command).toBe('java');
-    const main = args.indexOf('ai.tripl.arc.ARC');
-    expect(args.slice(main + 1)).toEqual([
+    expect(fileArgs).toEqual([
+      'ai.tripl.arc.ARC',
       '--etl.config.uri=file:///ws/my%20nb.ipynb',
       '--etl.config.environment=dev',
       '--etl.config.job.id=arcade-1',
       '--ETL_CONF_LAKE=s3a://lake'
     ]);
+    // The command line every user can read: no --var value on it.
+    expect(args.join(' ')).not.toContain('s3a://lake');
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '-Dspark.driver.bindAddress=127.0.0.1',
+        '-Dspark.driver.host=127.0.0.1'
+      ])
+    );
     expect(args).toContain(
       '-Dspark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension'
     );

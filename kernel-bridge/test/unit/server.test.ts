@@ -6,7 +6,7 @@ import type {
   ConfigResponse,
   ErrorResponse,
   HealthResponse
-} from '../../src/api';
+} from 'arcade-engine';
 import { loadSettings, type Env } from '../../src/config';
 import { BODY_LIMIT, createServer } from '../../src/server/app';
 import { VERSION } from '../../src/version';
@@ -163,13 +163,66 @@ describe('XSRF', () => {
     expect(response.statusCode).toBe(403);
   });
 
-  it('lets a POST with the matching token past the XSRF check', async () => {
+  it('lets a same-origin POST with the matching token past the XSRF check', async () => {
     const response = await post({
       cookie: 'other=1; _xsrf=2|abc|123',
-      'x-xsrftoken': '2|abc|123'
+      'x-xsrftoken': '2|abc|123',
+      'sec-fetch-site': 'same-origin'
     });
     expect(response.statusCode).not.toBe(403);
     expect(response.statusCode).toBe(404);
+  });
+
+  const token = { cookie: '_xsrf=2|abc|123', 'x-xsrftoken': '2|abc|123' };
+
+  it('refuses a POST from a page of another origin, even with the token', async () => {
+    const cases: Record<string, string>[] = [
+      { origin: 'https://evil.example', host: '127.0.0.1:8888' },
+      { origin: 'http://127.0.0.1:8889', host: '127.0.0.1:8888' },
+      { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'same-site' },
+      {}
+    ];
+    for (const headers of cases) {
+      const response = await post({ ...token, ...headers });
+      expect({ headers, status: response.statusCode }).toEqual({
+        headers,
+        status: 403
+      });
+      expect(response.json<ErrorResponse>().error.code).toBe('xsrf');
+    }
+  });
+
+  it('accepts an Origin that names the host the request was sent to', async () => {
+    for (const headers of [
+      { origin: 'http://127.0.0.1:8888', host: '127.0.0.1:8888' },
+      { origin: 'https://hub.example', host: 'hub.example:443' }
+    ]) {
+      const response = await post({ ...token, ...headers });
+      expect({ headers, status: response.statusCode }).toEqual({
+        headers,
+        status: 404
+      });
+    }
+  });
+
+  it('refuses a text/plain body, which another site can POST without a preflight', async () => {
+    const response = await app().inject({
+      method: 'POST',
+      url: '/api/stages/compile',
+      headers: {
+        ...token,
+        'sec-fetch-site': 'same-origin',
+        'content-type': 'text/plain'
+      },
+      payload: JSON.stringify({ notebook: { cells: [] } })
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json<ErrorResponse>().error).toEqual({
+      code: 'unsupported_media_type',
+      message:
+        'the request body must be application/json (send it with "Content-Type: application/json")'
+    });
   });
 });
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../../src/cli';
 import { MemoryOutput } from '../helpers';
-import { FIXTURES, notebook } from './helpers';
+import { FIXTURES, notebook } from '../../../engine/test/helpers';
 
 function context(output: MemoryOutput, cwd = FIXTURES) {
   return {

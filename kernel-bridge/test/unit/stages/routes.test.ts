@@ -6,10 +6,10 @@ import type {
   ErrorResponse,
   LineageGraph,
   LintResponse
-} from '../../../src/api';
+} from 'arcade-engine';
 import { loadSettings } from '../../../src/config';
 import { createServer } from '../../../src/server/app';
-import { notebook } from './helpers';
+import { notebook } from '../../../engine/test/helpers';
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'arcade-ws-'));
 writeFileSync(
@@ -22,7 +22,11 @@ function post(body: unknown) {
   return app.inject({
     method: 'POST',
     url: '/api/stages/compile',
-    headers: { 'x-xsrftoken': 't', cookie: '_xsrf=t' },
+    headers: {
+      'x-xsrftoken': 't',
+      cookie: '_xsrf=t',
+      'sec-fetch-site': 'same-origin'
+    },
     payload: body as Record<string, unknown>
   });
 }
@@ -65,7 +69,11 @@ function postTo(url: string, body: unknown) {
   return app.inject({
     method: 'POST',
     url,
-    headers: { 'x-xsrftoken': 't', cookie: '_xsrf=t' },
+    headers: {
+      'x-xsrftoken': 't',
+      cookie: '_xsrf=t',
+      'sec-fetch-site': 'same-origin'
+    },
     payload: body as Record<string, unknown>
   });
 }

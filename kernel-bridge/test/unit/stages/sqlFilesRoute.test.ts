@@ -16,10 +16,10 @@ import type {
   ErrorResponse,
   LintResponse,
   SqlFilesResponse
-} from '../../../src/api';
+} from 'arcade-engine';
 import { loadSettings } from '../../../src/config';
 import { createServer } from '../../../src/server/app';
-import { notebook } from './helpers';
+import { notebook } from '../../../engine/test/helpers';
 
 const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'arcade-sql-')));
 const workspace = path.join(root, 'workspace');
@@ -57,7 +57,11 @@ afterAll(() => {
 function post(
   url: string,
   body: unknown,
-  headers: Record<string, string> = { 'x-xsrftoken': 't', cookie: '_xsrf=t' }
+  headers: Record<string, string> = {
+    'x-xsrftoken': 't',
+    cookie: '_xsrf=t',
+    'sec-fetch-site': 'same-origin'
+  }
 ) {
   const app = createServer(loadSettings({}, workspace, '/home/u'));
   return app.inject({

@@ -1,0 +1,53 @@
+/**
+ * Arcade's Arc engine: reads Arc notebooks exactly as Arc 3.7.0 does and
+ * compiles, lints, traces lineage and edits stage options over them. Pure
+ * code: the browser (JupyterLab loads it as a lazy chunk), the bridge's
+ * routes and services, and the CLI all run this same module. ESLint refuses
+ * any Node import below this folder.
+ *
+ * It also holds the request/response types of the bridge's HTTP API, so the
+ * frontend takes them from source without building the bridge.
+ */
+export type * from './api';
+export { ArcadeError, toArcadeError } from './errors';
+
+export {
+  analyzeNotebook,
+  lineageOf,
+  stageKeys,
+  type NotebookAnalysis
+} from './analysis';
+export {
+  compileNotebook,
+  compileNotebookJson,
+  type CompileOptions
+} from './compile';
+export { viewColumns } from './columns';
+export { DEFAULT_ENVIRONMENTS } from './environments';
+export { buildLineage, lineageToDot } from './lineage';
+export {
+  cellSources,
+  lintCompiled,
+  lintNotebook,
+  lintNotebookJson,
+  type LintOptions
+} from './lint';
+export {
+  MAX_NOTEBOOK_LENGTH,
+  NotebookError,
+  readNotebook,
+  readNotebookJson
+} from './notebook';
+export {
+  readStageOptions,
+  StageOptionsError,
+  writeStageOptions
+} from './options';
+export {
+  MAX_SQL_FILE_BYTES,
+  MAX_SQL_FILES,
+  sqlFileKey,
+  sqlFileUris
+} from './sqlFiles';
+export { STAGE_KEYS, type StageKeys } from './stageKeys';
+export { isRecord, parseVar } from './values';

@@ -1,0 +1,17 @@
+import { ArcadeError } from './errors';
+
+/** A JSON object (not null, not an array), as request bodies and notebook metadata are read. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses `NAME=value` as given to `--var` (the value may hold `=`). */
+export function parseVar(text: string): [string, string] {
+  const equals = text.indexOf('=');
+  if (equals <= 0) {
+    throw new ArcadeError('usage', `invalid --var "${text}"`, {
+      hint: 'write --var NAME=value'
+    });
+  }
+  return [text.slice(0, equals), text.slice(equals + 1)];
+}
