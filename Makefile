@@ -122,9 +122,20 @@ sample-data: venv
 # ---------------------------------------------------------------- tests
 
 # The root lint also type-checks ui-tests, so every npm tree must be installed.
-lint: npm bridge
+lint: venv npm bridge lint-python lint-scala
 	cd kernel-bridge && npm run --silent lint
 	npm run --silent lint
+
+# Python: ruff (pinned in requirements-dev.txt, configured in pyproject.toml), lint and formatting.
+.PHONY: lint-python lint-scala
+lint-python: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Scala: both modules compile with warnings as errors (-Xfatal-warnings etc. in their poms).
+lint-scala:
+	cd runtime/arc-kernel && $(MVN) compile
+	cd runtime/arc-delta-plugin && $(MVN) compile
 
 test-unit: npm bridge
 	cd kernel-bridge && npm run --silent test:unit

@@ -22,7 +22,8 @@ module.exports = {
   // The engine's sources (JupyterLab loads its browser build lazily); nothing needs building first.
   moduleNameMapper: {
     ...baseConfig.moduleNameMapper,
-    '^arcade-engine$': '<rootDir>/kernel-bridge/engine/src/index.ts'
+    '^arcade-engine$': '<rootDir>/kernel-bridge/engine/src/index.ts',
+    '^arcade-engine/core$': '<rootDir>/kernel-bridge/engine/src/core.ts'
   },
   // The engine's dependencies resolve from kernel-bridge/node_modules, where antlr4-c3 ships .mjs.
   transform: {

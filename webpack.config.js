@@ -10,6 +10,11 @@ module.exports = {
       'arcade-engine$': path.resolve(
         __dirname,
         'kernel-bridge/engine/dist/index.browser.mjs'
+      ),
+      // The light entry (isRecord, default environments…), loaded eagerly.
+      'arcade-engine/core$': path.resolve(
+        __dirname,
+        'kernel-bridge/engine/dist/core.browser.mjs'
       )
     }
   }

@@ -41,7 +41,9 @@ def main(path: str) -> int:
                     totals["failed"] += number
                 elif kind == "skipped":
                     totals["skipped"] += number
-    print(f"total: {totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped")
+    print(
+        f"total: {totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped"
+    )
     if runners == 0 or totals["passed"] == 0:
         print("no test runner reported a result", file=sys.stderr)
         return 1

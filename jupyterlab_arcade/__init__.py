@@ -2,10 +2,14 @@
 
 The wheel ships the prebuilt JupyterLab extension (under
 ``share/jupyter/labextensions/jupyterlab-arcade``) and the kernel-bridge
-bundle that jupyter-server-proxy starts (see :mod:`jupyterlab_arcade.proxy`).
+bundle that jupyter-server-proxy starts (see :mod:`jupyterlab_arcade.proxy`) and that the
+``arcade`` command runs (see :mod:`jupyterlab_arcade.cli`).
 """
 
-from ._version import __version__
+try:
+    from ._version import __version__
+except ImportError:  # a source checkout that was never built: the build writes _version.py
+    __version__ = "0.0.0.dev0"
 
 __all__ = ["__version__"]
 

@@ -14,12 +14,61 @@ import hashlib
 import sys
 from pathlib import Path
 
-FIRST = ["Ada", "Bruno", "Chloe", "Dmitri", "Esme", "Farid", "Greta", "Hiro", "Ines", "Jonas",
-         "Kaia", "Luca", "Maya", "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sami", "Tariq",
-         "Uma", "Viktor", "Wen", "Xena", "Yusuf", "Zoe"]
-LAST = ["Abbott", "Brandt", "Castillo", "Dubois", "Eriksen", "Fischer", "Gallo", "Haddad",
-        "Ivanova", "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov",
-        "Quiroga", "Rossi", "Schmidt", "Tanaka", "Ueda", "Varga", "Weber", "Yilmaz", "Zeller"]
+FIRST = [
+    "Ada",
+    "Bruno",
+    "Chloe",
+    "Dmitri",
+    "Esme",
+    "Farid",
+    "Greta",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kaia",
+    "Luca",
+    "Maya",
+    "Nils",
+    "Olga",
+    "Pavel",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tariq",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Xena",
+    "Yusuf",
+    "Zoe",
+]
+LAST = [
+    "Abbott",
+    "Brandt",
+    "Castillo",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Gallo",
+    "Haddad",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quiroga",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Weber",
+    "Yilmaz",
+    "Zeller",
+]
 DOMAINS = ["example.com", "example.org", "example.net", "mail.example"]
 STATES = ["NSW", "VIC", "QLD", "WA", "SA", "TAS", "ACT", "NT"]
 SEGMENTS = ["retail", "smb", "enterprise"]
@@ -47,7 +96,15 @@ def customer(rng: Lcg, cid: int) -> list[str]:
     email = f"{first}.{last}{cid}@{rng.pick(DOMAINS)}".lower()
     signup = f"2024-{1 + rng.below(12):02d}-{1 + rng.below(28):02d}"
     credit = f"{rng.below(500000) / 100:.2f}"
-    return [str(cid), f"{first} {last}", email, rng.pick(STATES), rng.pick(SEGMENTS), signup, credit]
+    return [
+        str(cid),
+        f"{first} {last}",
+        email,
+        rng.pick(STATES),
+        rng.pick(SEGMENTS),
+        signup,
+        credit,
+    ]
 
 
 def main(argv: list[str]) -> int:

@@ -5,10 +5,12 @@ Writes <venv>/share/jupyter/kernels/arc/kernel.json. The kernel is Arcade's own 
 (runtime/arc-kernel) running the real Arc 3.7.0 library on Spark in local mode; it exists because
 ai.tripl:arc-jupyter is not published on Maven Central.
 
-Usage: python scripts/install_arc_kernel.py [--venv PATH] [--jars DIR] [--plugins DIR] [--kernel-jar FILE] [--java JAVA]
+Usage: python scripts/install_arc_kernel.py [--venv PATH] [--jars DIR] [--plugins DIR]
+                                             [--kernel-jar FILE] [--java JAVA]
 
-Arc pipeline-stage plugin jars in --plugins (default .cache/arc/plugins, e.g. Arcade's Delta Lake stages from
-runtime/arc-delta-plugin) go on the classpath after the runtime jars; Arc finds them with ServiceLoader.
+Arc pipeline-stage plugin jars in --plugins (default .cache/arc/plugins, e.g. Arcade's Delta Lake
+stages from runtime/arc-delta-plugin) go on the classpath after the runtime jars; Arc finds them
+with ServiceLoader.
 
 The JVM heap comes from ARC_KERNEL_XMX (default 2g) at *install* time: Jupyter does not expand
 environment variables in argv, so re-run this script with a different ARC_KERNEL_XMX to change it.
@@ -53,11 +55,16 @@ def find_java(explicit: str | None) -> str:
         return str(Path(java_home) / "bin" / "java")
     found = shutil.which("java")
     if not found:
-        sys.exit("install_arc_kernel: no `java` on PATH (Java 17 is required); set JAVA_HOME or pass --java")
+        sys.exit(
+            "install_arc_kernel: no `java` on PATH (Java 17 is required); "
+            "set JAVA_HOME or pass --java"
+        )
     return os.path.realpath(found)
 
 
-def build_spec(java: str, jars_dir: Path, kernel_jar: Path, xmx: str, plugins_dir: Path | None = None) -> dict:
+def build_spec(
+    java: str, jars_dir: Path, kernel_jar: Path, xmx: str, plugins_dir: Path | None = None
+) -> dict:
     classpath = [str(kernel_jar), f"{jars_dir}/*"]
     if plugins_dir is not None:
         classpath.append(f"{plugins_dir}/*")
@@ -96,7 +103,9 @@ def main() -> int:
     ap.add_argument("--venv", default=os.environ.get("ARCADE_VENV", str(ROOT / ".venv")))
     ap.add_argument("--jars", default=str(ROOT / ".cache" / "arc" / "jars"))
     ap.add_argument("--plugins", default=str(ROOT / ".cache" / "arc" / "plugins"))
-    ap.add_argument("--kernel-jar", default=str(ROOT / ".cache" / "arc" / "kernel" / "arcade-arc-kernel.jar"))
+    ap.add_argument(
+        "--kernel-jar", default=str(ROOT / ".cache" / "arc" / "kernel" / "arcade-arc-kernel.jar")
+    )
     ap.add_argument("--java", default=None)
     args = ap.parse_args()
 
@@ -114,8 +123,11 @@ def main() -> int:
         sys.exit(f"install_arc_kernel: {kernel_jar} is missing (build it: `make kernel`)")
 
     if not any(plugins_dir.glob("*.jar")):
-        print(f"install_arc_kernel: note: no plugin jars in {plugins_dir} yet (DeltaLake* stages need "
-              "runtime/arc-delta-plugin built); they are picked up when the kernel starts", file=sys.stderr)
+        print(
+            f"install_arc_kernel: note: no plugin jars in {plugins_dir} yet (DeltaLake* stages "
+            "need runtime/arc-delta-plugin built); they are picked up when the kernel starts",
+            file=sys.stderr,
+        )
     spec = build_spec(find_java(args.java), jars_dir, kernel_jar, xmx, plugins_dir)
     kernel_dir = venv / "share" / "jupyter" / "kernels" / KERNEL_NAME
     kernel_dir.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,6 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { NotebookPanel, type INotebookTracker } from '@jupyterlab/notebook';
+import { isArcKernelspec } from 'arcade-engine/core';
 
 /**
  * True for a notebook whose kernelspec is the Arc kernel; false until its
@@ -8,7 +9,7 @@ import { NotebookPanel, type INotebookTracker } from '@jupyterlab/notebook';
 export function isArcNotebook(panel: NotebookPanel): boolean {
   return (
     panel.context.isReady &&
-    panel.context.model.getMetadata('kernelspec')?.name === 'arc'
+    isArcKernelspec(panel.context.model.getMetadata('kernelspec'))
   );
 }
 

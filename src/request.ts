@@ -1,6 +1,9 @@
 import type { ErrorCode, ErrorResponse } from 'arcade-engine';
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import { isRecord } from 'arcade-engine/core';
+
+export { isRecord };
 
 /**
  * How a request to the bridge failed:
@@ -95,10 +98,6 @@ export function toRequestError(error: unknown): ArcadeRequestError {
     kind: 'invalid-response',
     message: error instanceof Error ? error.message : String(error)
   });
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isErrorResponse(value: unknown): value is ErrorResponse {

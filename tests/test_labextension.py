@@ -27,9 +27,7 @@ def test_labextension_is_enabled_and_ok() -> None:
 
 
 def test_proxy_entry_point_runs_the_shipped_bridge() -> None:
-    (entry,) = [
-        e for e in entry_points(group="jupyter_serverproxy_servers") if e.name == "arcade"
-    ]
+    (entry,) = [e for e in entry_points(group="jupyter_serverproxy_servers") if e.name == "arcade"]
     settings = entry.load()()
     assert settings["unix_socket"] is True
     assert settings["launcher_entry"] == {"enabled": False}

@@ -113,9 +113,7 @@ def _wait_until_ready(srv: Server) -> None:
                 + srv.log.read_text(errors="replace")
             )
         try:
-            response = requests.get(
-                f"{srv.url}api/status", headers=srv.headers(), timeout=5
-            )
+            response = requests.get(f"{srv.url}api/status", headers=srv.headers(), timeout=5)
             if response.status_code == 200:
                 return
         except requests.ConnectionError:
@@ -126,11 +124,7 @@ def _wait_until_ready(srv: Server) -> None:
 
 def _bridge_processes(srv: Server) -> list[psutil.Process]:
     children = psutil.Process(srv.process.pid).children(recursive=True)
-    return [
-        p
-        for p in children
-        if "serve" in p.cmdline() and "--socket" in p.cmdline()
-    ]
+    return [p for p in children if "serve" in p.cmdline() and "--socket" in p.cmdline()]
 
 
 def test_health_through_the_proxy(server: Server) -> None:

@@ -1,6 +1,11 @@
-import { ArcadeError, DEFAULT_ENVIRONMENTS } from 'arcade-engine';
+import {
+  ArcadeError,
+  DEFAULT_ENVIRONMENTS,
+  type S3Settings
+} from 'arcade-engine';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { parseRemote } from './gitRemote';
 import { Secret } from './secret';
 
 /**
@@ -13,12 +18,7 @@ import { Secret } from './secret';
  */
 export interface Settings {
   workspace: string;
-  s3: {
-    endpoint: string | null;
-    region: string;
-    artifactBucket: string;
-    lakeBucket: string;
-  };
+  s3: S3Settings;
   git: {
     /** The remote as configured; may carry a token, never expose it. */
     remote: Secret | null;
@@ -153,8 +153,13 @@ export function loadSettings(
           ''
         );
   const remoteValue = nonEmpty(env.ARCADE_GIT_REMOTE);
-  const remoteUrl =
-    remoteValue === null ? null : parseUrl('ARCADE_GIT_REMOTE', remoteValue);
+  const remote = remoteValue === null ? null : parseRemote(remoteValue);
+  if (remoteValue !== null && remote === null) {
+    // The value may hold a token: it is not repeated here.
+    throw new ArcadeError('config', 'ARCADE_GIT_REMOTE is not a git remote', {
+      hint: 'set it to an https:// or ssh:// URL, user@host:path, or a path'
+    });
+  }
   const environments = parseList(env.ARCADE_ENVIRONMENTS, ',');
   const devToken = nonEmpty(env.ARCADE_DEV_TOKEN);
   return {
@@ -168,7 +173,7 @@ export function loadSettings(
     },
     git: {
       remote: remoteValue === null ? null : new Secret(remoteValue),
-      displayRemote: remoteUrl === null ? null : withoutUserInfo(remoteUrl)
+      displayRemote: remote === null ? null : remote.display
     },
     environments:
       environments.length > 0 ? environments : [...DEFAULTS.environments],

@@ -1,5 +1,5 @@
 import { runCli } from './cli';
-import { findRepoRoot } from './dev/repoRoot';
+import { findRepoRoot } from './repoRoot';
 import { processOutput } from './logger';
 import { stopChildrenOnCrash } from './runs/children';
 

@@ -19,7 +19,6 @@ import {
 import { insertionContext, notebookForBridge } from '../stages/content';
 import { countByCell, stageHeaders } from '../stages/header';
 import { StageHeaderWidget } from '../stages/headerView';
-import { sqlStageSource, uniqueName } from '../stages/magic';
 import { StagesModel } from '../stages/model';
 import {
   minimalEdit,
@@ -29,7 +28,7 @@ import {
 } from '../stages/optionsForm';
 import * as engine from 'arcade-engine';
 import { sortDiagnostics } from '../stages/problems';
-import { STAGE_TEMPLATES } from '../stages/templates';
+import { templateBaseName, uniqueName } from '../stages/templates';
 
 const trans = nullTranslator.load('jupyterlab_arcade');
 
@@ -181,7 +180,7 @@ describe('stage headers', () => {
   });
 });
 
-describe('magic lines', () => {
+describe('new stage names and %sql stages', () => {
   it('picks names that are not taken', () => {
     expect(uniqueName('transform', [])).toBe('transform');
     expect(uniqueName('transform', ['transform', 'transform_2'])).toBe(
@@ -189,8 +188,13 @@ describe('magic lines', () => {
     );
   });
 
+  it('starts a template stage name from its type', () => {
+    expect(templateBaseName('DeltaLakeLoad')).toBe('delta_lake_load');
+    expect(templateBaseName('JDBCExecute')).toBe('jdbcexecute');
+  });
+
   it('writes a %sql stage with name, output view and all environments', () => {
-    const source = sqlStageSource({
+    const source = engine.sqlStageSource({
       name: 'transform',
       outputView: 'transform',
       inputView: 'customers'
@@ -320,6 +324,7 @@ describe('stage options form', () => {
 
 describe('stage templates', () => {
   const options = { name: 'stage', outputView: 'out', inputView: 'in' };
+  const { STAGE_TEMPLATES } = engine;
 
   it('offers the stage types of the picker', () => {
     expect(STAGE_TEMPLATES.map(t => t.type)).toEqual([
@@ -367,11 +372,22 @@ describe('stage templates', () => {
       options
     );
     expect(source.split('\n')[0]).toBe(
-      '%sqlvalidate name="stage" environments=dev,test,prod'
+      '%sqlvalidate name=stage environments=dev,test,prod'
     );
     expect(source).toContain('AS valid');
     expect(source).toContain('AS message');
     expect(source).toContain('FROM in');
+  });
+
+  it('writes a name with spaces or quotes as Arc reads it back', () => {
+    const name = 'load "daily" prices';
+    for (const source of [
+      engine.sqlStageSource({ ...options, name }),
+      ...STAGE_TEMPLATES.map(t => t.source({ ...options, name }))
+    ]) {
+      const stage = engine.readStageOptions(source)!;
+      expect(stage.options.find(o => o.key === 'name')?.value).toBe(name);
+    }
   });
 });
 

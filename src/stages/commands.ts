@@ -10,7 +10,7 @@ import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { addBelowIcon, editIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
-import type { StageOptions } from 'arcade-engine';
+import type { StageOptions, StageTemplateOptions } from 'arcade-engine';
 import { openNotebook } from '../notebook';
 import { describeError } from '../status/format';
 import {
@@ -21,10 +21,9 @@ import {
 import { insertionContext } from './content';
 import { loadEngine, type LocalStagesApi, type StageEngine } from './engine';
 import { sqlStageIcon } from './icons';
-import { sqlStageSource, uniqueName } from './magic';
 import { minimalEdit, StageOptionsForm } from './optionsForm';
 import type { LineagePanels } from './panels';
-import { STAGE_TEMPLATES } from './templates';
+import { templateBaseName, uniqueName } from './templates';
 
 export interface IStageCommandsOptions {
   notebooks: INotebookTracker;
@@ -73,17 +72,34 @@ export function addCommands(
     void notebook.scrollToItem(notebook.activeCellIndex, 'center');
   };
 
-  /** Names a new stage below the active cell and inserts its source there. */
+  const addStageTitle = trans.__('Add stage');
+
+  /** The engine, which writes new stage cells; null (after saying why) when it cannot be loaded. */
+  const stageWriter = async (): Promise<StageEngine | null> => {
+    try {
+      return await loadEngine();
+    } catch (error) {
+      await showErrorMessage(
+        addStageTitle,
+        trans.__(
+          'The stage engine could not be loaded (%1). Reload JupyterLab and try again.',
+          error instanceof Error ? error.message : String(error)
+        )
+      );
+      return null;
+    }
+  };
+
+  /**
+   * Names a new stage below the active cell and inserts its source there;
+   * the engine's `source` writes the options, and refuses (StageOptionsError)
+   * a value Arc would misread.
+   */
   const insertStage = async (
     entry: INotebookStages,
     base: string,
     reservedViews: boolean,
-    source: (options: {
-      name: string;
-      outputView: string;
-      inputView: string | null;
-      environments: string[];
-    }) => string
+    source: (options: StageTemplateOptions) => string
   ): Promise<void> => {
     const environments = await api.environments();
     const context = insertionContext(
@@ -94,15 +110,19 @@ export function addCommands(
       base,
       reservedViews ? [...context.names, ...context.views] : context.names
     );
-    insertBelow(
-      entry,
-      source({
+    let text: string;
+    try {
+      text = source({
         name,
         outputView: uniqueName(name, context.views),
         inputView: context.inputView,
         environments
-      })
-    );
+      });
+    } catch (error) {
+      await showErrorMessage(addStageTitle, describeOptionsError(error, trans));
+      return;
+    }
+    insertBelow(entry, text);
   };
 
   app.commands.addCommand(CommandIDs.addSqlStage, {
@@ -112,8 +132,9 @@ export function addCommands(
     isEnabled: isArc,
     execute: async () => {
       const entry = stages.current;
-      if (entry !== null) {
-        await insertStage(entry, 'transform', true, sqlStageSource);
+      const engine = entry === null ? null : await stageWriter();
+      if (entry !== null && engine !== null) {
+        await insertStage(entry, 'transform', true, engine.sqlStageSource);
       }
     }
   });
@@ -127,28 +148,32 @@ export function addCommands(
     isEnabled: isArc,
     execute: async () => {
       const entry = stages.current;
-      if (entry === null) {
+      const engine = entry === null ? null : await stageWriter();
+      if (entry === null || engine === null) {
         return;
       }
-      const items = STAGE_TEMPLATES.map(
+      const templates = engine.STAGE_TEMPLATES;
+      const items = templates.map(
         t => `${t.type} — ${trans.__(t.description)}`
       );
       const result = await InputDialog.getItem({
-        title: trans.__('Add stage'),
+        title: addStageTitle,
         label: trans.__('Stage type'),
         items,
         okLabel: trans.__('Insert')
       });
       const template = result.button.accept
-        ? STAGE_TEMPLATES[items.indexOf(result.value ?? '')]
+        ? templates[items.indexOf(result.value ?? '')]
         : undefined;
       if (template === undefined) {
         return;
       }
-      const base = template.type
-        .replace(/([a-z])([A-Z])/g, '$1_$2')
-        .toLowerCase();
-      await insertStage(entry, base, false, template.source);
+      await insertStage(
+        entry,
+        templateBaseName(template.type),
+        false,
+        template.source
+      );
     }
   });
 

@@ -8,7 +8,7 @@ import type * as EngineModule from 'arcade-engine';
 import { ArcadeRequestError, isRecord, unexpectedBody } from '../request';
 import type { IArcadeBridge } from '../tokens';
 import type { IStagesApi } from './api';
-import { DEFAULT_ENVIRONMENTS } from './magic';
+import { DEFAULT_ENVIRONMENTS } from 'arcade-engine/core';
 
 /** The bridge's stage engine (compiler, linter, lineage), bundled for the browser. */
 export type StageEngine = typeof EngineModule;
@@ -32,7 +32,7 @@ export const SQL_FILE_WAIT_MS = 1_000;
 
 /** The bridge's defaults, used until (or if) its configuration cannot be read. */
 export const DEFAULT_CONTEXT: IStagesContext = {
-  environments: DEFAULT_ENVIRONMENTS
+  environments: [...DEFAULT_ENVIRONMENTS]
 };
 
 let engine: Promise<StageEngine> | null = null;

@@ -12,6 +12,7 @@ import html
 import re
 import time
 
+import psutil
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from jupyter_client.manager import KernelManager
@@ -35,13 +36,21 @@ def _kernelspec():
 
 
 @pytest.fixture(scope="module")
-def kernel():
+def kernel_manager():
     spec = _kernelspec()
     assert spec.display_name == "Arc"
     km = KernelManager(kernel_name=KERNEL_NAME)
-    t0 = time.monotonic()
     km.start_kernel()
-    kc = km.client()
+    try:
+        yield km
+    finally:
+        km.shutdown_kernel(now=False)
+
+
+@pytest.fixture(scope="module")
+def kernel(kernel_manager):
+    t0 = time.monotonic()
+    kc = kernel_manager.client()
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=START_TIMEOUT)
@@ -49,7 +58,6 @@ def kernel():
         yield kc
     finally:
         kc.stop_channels()
-        km.shutdown_kernel(now=False)
 
 
 class Result:
@@ -63,14 +71,22 @@ class Result:
 
     def data(self, mime: str) -> str:
         for msg in self.outputs:
-            if msg["msg_type"] in ("execute_result", "display_data") and mime in msg["content"]["data"]:
+            if (
+                msg["msg_type"] in ("execute_result", "display_data")
+                and mime in msg["content"]["data"]
+            ):
                 return msg["content"]["data"][mime]
-        raise AssertionError(f"no {mime} output; outputs: {[m['content'] for m in self.outputs]}, reply: {self.reply['content']}")
+        raise AssertionError(
+            f"no {mime} output; outputs: {[m['content'] for m in self.outputs]}, "
+            f"reply: {self.reply['content']}"
+        )
 
 
 def run(kc, code: str, timeout: float = CELL_TIMEOUT) -> Result:
     outputs: list[dict] = []
-    reply = kc.execute_interactive(code, timeout=timeout, output_hook=outputs.append, allow_stdin=False)
+    reply = kc.execute_interactive(
+        code, timeout=timeout, output_hook=outputs.append, allow_stdin=False
+    )
     return Result(reply, outputs)
 
 
@@ -85,7 +101,9 @@ def parse_table(markup: str) -> tuple[list[str], list[list[str]]]:
 
 
 def assert_ok(res: Result) -> None:
-    assert res.status == "ok", f"{res.reply['content'].get('ename')}: {res.reply['content'].get('evalue')}"
+    assert res.status == "ok", (
+        f"{res.reply['content'].get('ename')}: {res.reply['content'].get('evalue')}"
+    )
 
 
 def test_sql_magic_renders_html_table(kernel):
@@ -98,7 +116,10 @@ def test_sql_magic_renders_html_table(kernel):
 
 
 def test_plain_hocon_stage(kernel):
-    cell = '{"type": "SQLTransform", "name": "t", "environments": ["dev"], "sql": "SELECT \'a\' AS letter", "outputView": "t"}'
+    cell = (
+        '{"type": "SQLTransform", "name": "t", "environments": ["dev"], '
+        '"sql": "SELECT \'a\' AS letter", "outputView": "t"}'
+    )
     res = run(kernel, cell)
     assert_ok(res)
     header, rows = parse_table(res.data("text/html"))
@@ -107,8 +128,16 @@ def test_plain_hocon_stage(kernel):
 
 
 def test_sql_reads_view_from_previous_cell(kernel):
-    run(kernel, '{"type": "SQLTransform", "name": "t", "environments": ["dev"], "sql": "SELECT \'a\' AS letter", "outputView": "t"}')
-    res = run(kernel, "%sql name=\"upper\" outputView=t_upper environments=dev,test\nSELECT UPPER(letter) AS big, letter FROM t")
+    run(
+        kernel,
+        '{"type": "SQLTransform", "name": "t", "environments": ["dev"], '
+        '"sql": "SELECT \'a\' AS letter", "outputView": "t"}',
+    )
+    res = run(
+        kernel,
+        '%sql name="upper" outputView=t_upper environments=dev,test\n'
+        "SELECT UPPER(letter) AS big, letter FROM t",
+    )
     assert_ok(res)
     header, rows = parse_table(res.data("text/html"))
     assert header == ["big", "letter"]
@@ -138,7 +167,11 @@ def test_conf_num_rows_limits_rows(kernel):
 
 def test_env_values_substituted(kernel):
     assert_ok(run(kernel, "%env ARCADE_GREETING=hello"))
-    res = run(kernel, '{"type": "SQLTransform", "name": "env", "environments": ["dev"], "sql": "SELECT \'"${ARCADE_GREETING}"\' AS g", "outputView": "g"}')
+    res = run(
+        kernel,
+        '{"type": "SQLTransform", "name": "env", "environments": ["dev"], '
+        '"sql": "SELECT \'"${ARCADE_GREETING}"\' AS g", "outputView": "g"}',
+    )
     assert_ok(res)
     _, rows = parse_table(res.data("text/html"))
     assert rows == [["hello"]]
@@ -184,7 +217,11 @@ def test_delta_lake_through_sql(kernel, tmp_path):
     # Arc 3.7.0 core has no DeltaLakeLoad/Extract stages (that plugin is not on Maven Central);
     # Delta works through Spark SQL thanks to the Delta session extension + catalog.
     path = tmp_path / "letters"
-    res = run(kernel, f"%sql name=\"write letters\" outputView=w environments=dev\nCREATE TABLE delta.`{path}` USING DELTA AS SELECT 'a' AS letter")
+    res = run(
+        kernel,
+        '%sql name="write letters" outputView=w environments=dev\n'
+        f"CREATE TABLE delta.`{path}` USING DELTA AS SELECT 'a' AS letter",
+    )
     assert_ok(res)
     assert (path / "_delta_log").is_dir()
     res = run(kernel, f"%sql outputView=letters_back\nSELECT * FROM delta.`{path}`")
@@ -192,14 +229,55 @@ def test_delta_lake_through_sql(kernel, tmp_path):
     assert parse_table(res.data("text/html")) == (["letter"], [["a"]])
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Kernel status (busy/idle) around non-execute requests. JupyterLab shows the kernel's status from iopub `status`
-# messages; the busy/idle of each request must carry that request's header as parent_header.
+# -------------------------------------------------------------------------------------------------
+# Network exposure: the kernel JVM (Spark's driver included) listens on loopback only.
+
+LOOPBACK = ("127.0.0.1", "::1")
 
 
-def send_request(kc, msg_type: str, content: dict | None = None, timeout: float = 60) -> tuple[dict, dict, list[dict]]:
-    """Sends one shell request; returns (request, reply, statuses): the iopub status messages whose parent is the
-    request, in order, up to its idle."""
+def _listening_tcp_sockets(pid: int) -> list[tuple[int, str, int]]:
+    """(pid, address, port) of every listening TCP socket of the process and its children."""
+    root = psutil.Process(pid)
+    found = []
+    for proc in (root, *root.children(recursive=True)):
+        for conn in proc.net_connections(kind="tcp"):
+            if conn.status == psutil.CONN_LISTEN:
+                found.append((proc.pid, conn.laddr.ip, conn.laddr.port))
+    return found
+
+
+def test_spark_driver_listens_on_loopback_only(kernel, kernel_manager):
+    # A cell that runs a Spark job: afterwards the driver's RPC and block-manager servers are up.
+    res = run(kernel, "%sql outputView=loopback_probe\nSELECT COUNT(*) AS n FROM range(10)")
+    assert_ok(res)
+    assert parse_table(res.data("text/html")) == (["n"], [["10"]])
+
+    listening = _listening_tcp_sockets(kernel_manager.provisioner.pid)
+    jupyter_ports = {
+        kernel_manager.shell_port,
+        kernel_manager.iopub_port,
+        kernel_manager.stdin_port,
+        kernel_manager.control_port,
+        kernel_manager.hb_port,
+    }
+    spark_sockets = [s for s in listening if s[2] not in jupyter_ports]
+    # not vacuous: Spark's driver sockets are among those checked, not only Jupyter's ZeroMQ ones
+    assert spark_sockets, f"no socket besides Jupyter's {sorted(jupyter_ports)}: {listening}"
+    exposed = [s for s in listening if s[1] not in LOOPBACK]
+    assert not exposed, f"listening beyond loopback (pid, address, port): {exposed}"
+
+
+# -------------------------------------------------------------------------------------------------
+# Kernel status (busy/idle) around non-execute requests. JupyterLab shows the kernel's status from
+# iopub `status` messages; the busy/idle of each request must carry that request's header as
+# parent_header.
+
+
+def send_request(
+    kc, msg_type: str, content: dict | None = None, timeout: float = 60
+) -> tuple[dict, dict, list[dict]]:
+    """Sends one shell request; returns (request, reply, statuses): the iopub status messages
+    whose parent is the request, in order, up to its idle."""
     request = kc.session.msg(msg_type, content or {})
     kc.shell_channel.send(request)
     msg_id = request["header"]["msg_id"]
@@ -233,15 +311,22 @@ def test_kernel_info_request_gets_busy_then_idle_with_its_parent_header(kernel):
 
 
 def test_history_request_gets_busy_reply_idle(kernel):
-    # What took JupyterLab's status from "Unknown" to "Idle": it ignores the busy/idle of kernel_info_request
-    # (jupyter_server's untracked_message_types) and uses those of the history_request a notebook sends when it
-    # connects. jupyter-jvm-basekernel 2.3.0 answered that request with nothing at all.
+    # What took JupyterLab's status from "Unknown" to "Idle": it ignores the busy/idle of
+    # kernel_info_request (jupyter_server's untracked_message_types) and uses those of the
+    # history_request a notebook sends when it connects. jupyter-jvm-basekernel 2.3.0 answered that
+    # request with nothing at all.
     kernelmanager = pytest.importorskip("jupyter_server.services.kernels.kernelmanager")
-    untracked = kernelmanager.MappingKernelManager.class_traits()["untracked_message_types"].default()
+    untracked = kernelmanager.MappingKernelManager.class_traits()[
+        "untracked_message_types"
+    ].default()
     assert "kernel_info_request" in untracked and "history_request" not in untracked
 
     # JupyterLab's request (NotebookHistory)
-    request, reply, statuses = send_request(kernel, "history_request", {"output": False, "raw": True, "hist_access_type": "tail", "n": 500})
+    request, reply, statuses = send_request(
+        kernel,
+        "history_request",
+        {"output": False, "raw": True, "hist_access_type": "tail", "n": 500},
+    )
     assert reply["msg_type"] == "history_reply"
     assert reply["content"]["status"] == "ok"
     assert_busy_idle_for(request, statuses)
@@ -252,29 +337,60 @@ def test_history_lists_executed_cells(kernel):
     assert_ok(res)
     count = res.reply["content"]["execution_count"]
 
-    _, reply, _ = send_request(kernel, "history_request", {"output": False, "raw": True, "hist_access_type": "tail", "n": 1})
+    _, reply, _ = send_request(
+        kernel,
+        "history_request",
+        {"output": False, "raw": True, "hist_access_type": "tail", "n": 1},
+    )
     assert reply["content"]["history"] == [[1, count, "%version"]]
 
-    _, reply, _ = send_request(kernel, "history_request", {"output": False, "raw": True, "hist_access_type": "range", "session": 0, "start": count, "stop": count + 1})
+    _, reply, _ = send_request(
+        kernel,
+        "history_request",
+        {
+            "output": False,
+            "raw": True,
+            "hist_access_type": "range",
+            "session": 0,
+            "start": count,
+            "stop": count + 1,
+        },
+    )
     assert reply["content"]["history"] == [[1, count, "%version"]]
 
-    _, reply, _ = send_request(kernel, "history_request", {"output": False, "raw": True, "hist_access_type": "search", "pattern": "%vers?o[a-n]*", "n": 0, "unique": True})
+    _, reply, _ = send_request(
+        kernel,
+        "history_request",
+        {
+            "output": False,
+            "raw": True,
+            "hist_access_type": "search",
+            "pattern": "%vers?o[a-n]*",
+            "n": 0,
+            "unique": True,
+        },
+    )
     assert reply["content"]["history"][-1] == [1, count, "%version"]
     assert len(reply["content"]["history"]) == 1
 
-    _, reply, _ = send_request(kernel, "history_request", {"output": True, "raw": True, "hist_access_type": "tail", "n": 1})
+    _, reply, _ = send_request(
+        kernel, "history_request", {"output": True, "raw": True, "hist_access_type": "tail", "n": 1}
+    )
     assert reply["content"]["history"] == [[1, count, ["%version", None]]]
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Completion (complete_request, what JupyterLab's kernel completion provider sends on Tab): names and columns from the
-# live Spark session's catalog, only inside SQL. Positions are code points (Jupyter protocol >= 5.2).
+# -------------------------------------------------------------------------------------------------
+# Completion (complete_request, what JupyterLab's kernel completion provider sends on Tab): names
+# and columns from the live Spark session's catalog, only inside SQL. Positions are code points
+# (Jupyter protocol >= 5.2).
 
 
 def complete(kc, code: str, cursor_pos: int | None = None) -> dict:
     cursor_pos = len(code) if cursor_pos is None else cursor_pos
     t0 = time.monotonic()
-    request, reply, statuses = send_request(kc, "complete_request", {"code": code, "cursor_pos": cursor_pos})
+    request, reply, statuses = send_request(
+        kc, "complete_request", {"code": code, "cursor_pos": cursor_pos}
+    )
     elapsed = time.monotonic() - t0
     assert reply["msg_type"] == "complete_reply"
     assert_busy_idle_for(request, statuses)
@@ -284,7 +400,9 @@ def complete(kc, code: str, cursor_pos: int | None = None) -> dict:
     return content
 
 
-def assert_completion(content: dict, matches: list[str], start: int, end: int, kind: str | None = None) -> None:
+def assert_completion(
+    content: dict, matches: list[str], start: int, end: int, kind: str | None = None
+) -> None:
     assert content["matches"] == matches
     assert (content["cursor_start"], content["cursor_end"]) == (start, end)
     types = content["metadata"]["_jupyter_types_experimental"]
@@ -296,65 +414,140 @@ def assert_completion(content: dict, matches: list[str], start: int, end: int, k
 
 @pytest.fixture(scope="module")
 def people_view(kernel):
-    assert_ok(run(kernel, "%sql name=\"people\" outputView=people environments=dev\nSELECT 1 AS person_id, 'a' AS person_name, named_struct('city', 'x', 'zip', 1) AS address"))
+    assert_ok(
+        run(
+            kernel,
+            '%sql name="people" outputView=people environments=dev\n'
+            "SELECT 1 AS person_id, 'a' AS person_name, "
+            "named_struct('city', 'x', 'zip', 1) AS address",
+        )
+    )
     return "people"
 
 
 def test_completion_offers_columns_of_the_tables_the_sql_reads(kernel, people_view):
     head = "%sql name=x outputView=y environments=dev\nSELECT per"
     code = head + " FROM people"
-    assert_completion(complete(kernel, code, len(head)), ["person_id", "person_name"], len(head) - 3, len(head), "column")
+    assert_completion(
+        complete(kernel, code, len(head)),
+        ["person_id", "person_name"],
+        len(head) - 3,
+        len(head),
+        "column",
+    )
     # case-insensitive prefix, the catalog's spelling inserted
     head = "%sql\nSELECT PERSON_N"
-    assert_completion(complete(kernel, head + " FROM people", len(head)), ["person_name"], len(head) - 8, len(head), "column")
+    assert_completion(
+        complete(kernel, head + " FROM people", len(head)),
+        ["person_name"],
+        len(head) - 8,
+        len(head),
+        "column",
+    )
     # positions are code points: a character outside the BMP before the cursor counts once
-    head = "%sql\nSELECT '\U0001F600' AS smile, per"
-    assert_completion(complete(kernel, head + " FROM people", len(head)), ["person_id", "person_name"], len(head) - 3, len(head))
+    head = "%sql\nSELECT '\U0001f600' AS smile, per"
+    assert_completion(
+        complete(kernel, head + " FROM people", len(head)),
+        ["person_id", "person_name"],
+        len(head) - 3,
+        len(head),
+    )
 
 
 def test_completion_offers_views_of_the_session(kernel, people_view):
     code = "%sql name=x outputView=y environments=dev\nSELECT * FROM peo"
     assert_completion(complete(kernel, code), ["people"], len(code) - 3, len(code), "view")
     # inside the "sql" string of a plain HOCON stage too
-    head = '{"type": "SQLTransform", "name": "t", "environments": ["dev"], "sql": "SELECT * FROM peo'
+    head = (
+        '{"type": "SQLTransform", "name": "t", "environments": ["dev"], "sql": "SELECT * FROM peo'
+    )
     code = head + '", "outputView": "t2"}'
-    assert_completion(complete(kernel, code, len(head)), ["people"], len(head) - 3, len(head), "view")
+    assert_completion(
+        complete(kernel, code, len(head)), ["people"], len(head) - 3, len(head), "view"
+    )
     # while typing: the string is not closed yet; HOCON triple-quoted strings and `sql =`
     code = '{"type": "SQLTransform", "sql": "SELECT * FROM peo'
     assert_completion(complete(kernel, code), ["people"], len(code) - 3, len(code), "view")
     head = '%arc\n{\n  type = SQLTransform\n  sql = """\n    SELECT * FROM peo'
     code = head + '\n  """\n}'
-    assert_completion(complete(kernel, code, len(head)), ["people"], len(head) - 3, len(head), "view")
+    assert_completion(
+        complete(kernel, code, len(head)), ["people"], len(head) - 3, len(head), "view"
+    )
 
 
 def test_completion_after_an_alias_or_view_name_offers_its_columns(kernel, people_view):
     head = "%sql\nSELECT p."
-    assert_completion(complete(kernel, head + " FROM people p", len(head)), ["address", "person_id", "person_name"], len(head), len(head), "column")
+    assert_completion(
+        complete(kernel, head + " FROM people p", len(head)),
+        ["address", "person_id", "person_name"],
+        len(head),
+        len(head),
+        "column",
+    )
     head = "%sql\nSELECT p.person_n"
-    assert_completion(complete(kernel, head + " FROM people AS p", len(head)), ["person_name"], len(head) - 8, len(head), "column")
+    assert_completion(
+        complete(kernel, head + " FROM people AS p", len(head)),
+        ["person_name"],
+        len(head) - 8,
+        len(head),
+        "column",
+    )
     head = "%sql\nSELECT people.person_i"
-    assert_completion(complete(kernel, head + " FROM people", len(head)), ["person_id"], len(head) - 8, len(head), "column")
+    assert_completion(
+        complete(kernel, head + " FROM people", len(head)),
+        ["person_id"],
+        len(head) - 8,
+        len(head),
+        "column",
+    )
     # struct fields
     head = "%sql\nSELECT p.address."
-    assert_completion(complete(kernel, head + " FROM people p", len(head)), ["city", "zip"], len(head), len(head), "column")
+    assert_completion(
+        complete(kernel, head + " FROM people p", len(head)),
+        ["city", "zip"],
+        len(head),
+        len(head),
+        "column",
+    )
 
 
 def test_completion_offers_databases_and_their_tables(kernel, people_view, tmp_path):
     db = "arcade_completion_db"
-    assert_ok(run(kernel, f"%sql name=db outputView=db_created\nCREATE DATABASE IF NOT EXISTS {db} LOCATION '{tmp_path / 'db'}'"))
-    assert_ok(run(kernel, f"%sql name=orders outputView=orders_created\nCREATE TABLE IF NOT EXISTS {db}.orders (order_id INT, amount DOUBLE) USING parquet LOCATION '{tmp_path / 'orders'}'"))
+    assert_ok(
+        run(
+            kernel,
+            "%sql name=db outputView=db_created\n"
+            f"CREATE DATABASE IF NOT EXISTS {db} LOCATION '{tmp_path / 'db'}'",
+        )
+    )
+    assert_ok(
+        run(
+            kernel,
+            "%sql name=orders outputView=orders_created\n"
+            f"CREATE TABLE IF NOT EXISTS {db}.orders (order_id INT, amount DOUBLE) USING parquet "
+            f"LOCATION '{tmp_path / 'orders'}'",
+        )
+    )
     code = "%sql\nSELECT * FROM arcade_compl"
     assert_completion(complete(kernel, code), [db], len(code) - 12, len(code), "database")
     code = f"%sql\nSELECT * FROM {db}."
     assert_completion(complete(kernel, code), ["orders"], len(code), len(code), "table")
     head = "%sql\nSELECT o.am"
-    assert_completion(complete(kernel, head + f" FROM {db}.orders o", len(head)), ["amount"], len(head) - 2, len(head), "column")
+    assert_completion(
+        complete(kernel, head + f" FROM {db}.orders o", len(head)),
+        ["amount"],
+        len(head) - 2,
+        len(head),
+        "column",
+    )
 
 
 def test_completion_offers_nothing_outside_sql(kernel, people_view):
     # on the magic line
     head = "%sql name=x outputView=peo"
-    assert_completion(complete(kernel, head + "\nSELECT per FROM people", len(head)), [], len(head), len(head))
+    assert_completion(
+        complete(kernel, head + "\nSELECT per FROM people", len(head)), [], len(head), len(head)
+    )
     # a magic whose body is not SQL
     assert_completion(complete(kernel, "%conf numRows=peo"), [], 17, 17)
     # a HOCON stage outside its "sql" string
@@ -369,7 +562,7 @@ def test_completion_offers_nothing_outside_sql(kernel, people_view):
 def test_completion_of_garbage_or_empty_code_is_an_empty_ok_reply(kernel, people_view):
     assert_completion(complete(kernel, "", 0), [], 0, 0)
     assert_completion(complete(kernel, "per"), [], 3, 3)
-    garbage = "}{ @@ ``` \x00 %%% \"\\ \U0001F600"
+    garbage = '}{ @@ ``` \x00 %%% "\\ \U0001f600'
     assert_completion(complete(kernel, garbage, 9999), [], len(garbage), len(garbage))
     assert_completion(complete(kernel, "%sql\nSELECT f(x).", 17), [], 17, 17)
     assert_completion(complete(kernel, "%sql\nSELECT * FROM no_such_db.", 30), [], 30, 30)

@@ -25,15 +25,19 @@ export interface ArcKernelStatus {
   displayName: string | null;
 }
 
+/** Where the project's S3 buckets are (no credentials: the AWS SDK reads those itself). */
+export interface S3Settings {
+  /** An S3-compatible endpoint (the local stack's MinIO); null for AWS. */
+  endpoint: string | null;
+  region: string;
+  artifactBucket: string;
+  lakeBucket: string;
+}
+
 /** `GET /api/config`: non-secret settings only. */
 export interface ConfigResponse {
   workspace: string;
-  s3: {
-    endpoint: string | null;
-    region: string;
-    artifactBucket: string;
-    lakeBucket: string;
-  };
+  s3: S3Settings;
   git: {
     /** The remote URL with any user name or token removed. */
     remote: string | null;

@@ -50,4 +50,11 @@ export {
   sqlFileUris
 } from './sqlFiles';
 export { STAGE_KEYS, type StageKeys } from './stageKeys';
-export { isRecord, parseVar } from './values';
+export {
+  sqlStageSource,
+  sqlViewName,
+  STAGE_TEMPLATES,
+  type StageTemplate,
+  type StageTemplateOptions
+} from './templates';
+export { ARC_KERNEL_NAME, isArcKernelspec, isRecord, parseVar } from './values';

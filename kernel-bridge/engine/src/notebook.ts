@@ -2,6 +2,7 @@ import { ArcadeError } from './errors';
 import { javaTrimBounds } from './arcText';
 import { LineIndex } from './hocon';
 import type { SourceLocation } from './types';
+import { ARC_KERNEL_NAME, isRecord } from './values';
 
 /** Largest notebook compiled, in characters. */
 export const MAX_NOTEBOOK_LENGTH = 32 * 1024 * 1024;
@@ -76,7 +77,7 @@ export interface ReadNotebook {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 function isObject(value: Json | undefined): value is { [key: string]: Json } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isRecord(value);
 }
 
 /** Jackson's JsonNode.asText for an element of `source`. */
@@ -157,10 +158,10 @@ export function readNotebookJson(root: unknown, file: string): ReadNotebook {
       {}
     );
   }
-  if (name !== 'arc') {
+  if (name !== ARC_KERNEL_NAME) {
     throw new NotebookError(
       file,
-      `not an Arc notebook: kernelspec is ${JSON.stringify(name)}, Arc needs "arc"`
+      `not an Arc notebook: kernelspec is ${JSON.stringify(name)}, Arc needs "${ARC_KERNEL_NAME}"`
     );
   }
   const cells = notebook.cells;

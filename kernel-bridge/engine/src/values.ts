@@ -5,6 +5,14 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The kernelspec name Arc's notebook reader requires (`metadata.kernelspec.name`). */
+export const ARC_KERNEL_NAME = 'arc';
+
+/** True for a notebook `metadata.kernelspec` that names the Arc kernel. */
+export function isArcKernelspec(kernelspec: unknown): boolean {
+  return isRecord(kernelspec) && kernelspec.name === ARC_KERNEL_NAME;
+}
+
 /** Parses `NAME=value` as given to `--var` (the value may hold `=`). */
 export function parseVar(text: string): [string, string] {
   const equals = text.indexOf('=');

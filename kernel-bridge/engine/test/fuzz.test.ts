@@ -15,10 +15,11 @@ import { DEFECTS, FIXTURES, notebookFiles, random } from './helpers';
 
 const CASES = 10_000;
 /**
- * A bound that catches hangs and blow-ups (cases take a few ms); loose
- * because CI machines are shared: speed itself is measured in bench/.
+ * A bound that catches blow-ups (cases take a few ms), far above them:
+ * CI machines are shared and a GC pause under load has taken 2 s. Speed
+ * itself is measured in bench/, not here.
  */
-const CASE_LIMIT_MS = 2_000;
+const CASE_LIMIT_MS = 15_000;
 /** Every n-th case also compiles without per-cell reuse, which must give the same answer. */
 const REUSE_CHECK_EVERY = 4;
 const LINT_CASES = 10_000;
@@ -28,7 +29,7 @@ const LINT_CASES = 10_000;
  * this looser bound.
  */
 const LINT_WARMUP_CASES = 100;
-const LINT_WARMUP_LIMIT_MS = 3_000;
+const LINT_WARMUP_LIMIT_MS = 20_000;
 const TOKENS = [
   '{',
   '}',

@@ -392,6 +392,141 @@ describe('lint: ids and secrets', () => {
     ]);
     expect(secrets[0]?.message).toContain('Arc refuses inline credentials');
   });
+
+  const secretLines = (cells: string[]): [number | null, number, number][] =>
+    only(lint(cells), 'inline-secret').map(d => [d.cell, d.line, d.column]);
+
+  it('flags %env lines that set a secret-looking variable to a literal', () => {
+    const cells = [
+      '%env\nETL_CONF_ENV=prod\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI\nAWS_SESSION_TOKEN="IQoJb3JpZ2luX2Vj"',
+      '  %env db_password=hunter2 API_TOKEN=abc ETL_CONF_LAKE=s3a://lake',
+      '%env\nMY_ACCESS_KEY=AKIA1\nCLIENT_SECRET=s3cr3t'
+    ];
+    expect(secretLines(cells)).toEqual([
+      [0, 3, 1],
+      [0, 4, 1],
+      [1, 1, 8],
+      [1, 1, 28],
+      [2, 2, 1],
+      [2, 3, 1]
+    ]);
+    const [d] = only(lint(cells), 'inline-secret');
+    expect(d?.message).toContain('AWS_SECRET_ACCESS_KEY');
+    expect(d?.severity).toBe('error');
+  });
+
+  it('does not flag %env secrets set from a substitution, or other variables', () => {
+    expect(
+      secretLines([
+        '%env\nAWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}\nAWS_SESSION_TOKEN="${TOKEN}"\nDB_PASSWORD=\nETL_CONF_ENV=prod\nTOKENS_PER_BATCH_NAME=x_${Y}'
+      ])
+    ).toEqual([]);
+  });
+
+  it('flags HTTP stage headers that carry a literal credential', () => {
+    const extract = [
+      '{',
+      '  "type": "HTTPExtract", "name": "n", "environments": ["dev"],',
+      '  "inputURI": "https://api.example.com/v1", "outputView": "v",',
+      '  "headers": {',
+      '    "Authorization": "Bearer eyJhbGciOi",',
+      '    "Accept": "application/json",',
+      '    "X-Api-Key": "k-123"',
+      '  }',
+      '}'
+    ].join('\n');
+    const load = [
+      '{',
+      '  "type": "HTTPLoad", "name": "n", "environments": ["dev"],',
+      '  "inputView": "v", "outputURI": "https://api.example.com/in",',
+      '  "headers": {"Cookie": "session=abc"}',
+      '}'
+    ].join('\n');
+    const transform = [
+      '{',
+      '  "type": "HTTPTransform", "name": "n", "environments": ["dev"],',
+      '  "inputView": "v", "outputView": "w", "uri": "https://api.example.com/score",',
+      '  "headers": {',
+      '    "X-Auth-Token": "t0k3n"',
+      '    "client_secret": "s"',
+      '  }',
+      '}'
+    ].join('\n');
+    const diagnostics = only(lint([extract, load, transform]), 'inline-secret');
+    expect(diagnostics.map(d => [d.cell, d.line])).toEqual([
+      [0, 5],
+      [0, 7],
+      [1, 4],
+      [2, 5],
+      [2, 6]
+    ]);
+    expect(diagnostics[0]?.message).toContain('headers.Authorization');
+  });
+
+  it('does not flag headers built from substitutions', () => {
+    const extract = [
+      '{',
+      '  "type": "HTTPExtract", "name": "n", "environments": ["dev"],',
+      '  "inputURI": "https://api.example.com/v1", "outputView": "v",',
+      '  "headers": {',
+      '    "Authorization": "Bearer "${TOKEN},',
+      '    "X-Api-Key": ${API_KEY},',
+      '    "Accept": "application/json"',
+      '  }',
+      '}'
+    ].join('\n');
+    expect(secretLines([extract])).toEqual([]);
+  });
+
+  it('flags password, secret and token keys with literal values in params, options and sqlParams maps', () => {
+    const jdbc = [
+      '{',
+      '  "type": "JDBCExtract", "name": "n", "environments": ["dev"],',
+      '  "jdbcURL": "jdbc:postgresql://db/x", "tableName": "t", "outputView": "v",',
+      '  "params": {',
+      '    "user": "etl",',
+      '    "password": "p4ss"',
+      '  }',
+      '}'
+    ].join('\n');
+    const delta = [
+      '{',
+      '  "type": "DeltaLakeExtract", "name": "n", "environments": ["dev"],',
+      '  "inputURI": "s3a://lake/t", "outputView": "w",',
+      '  "options": {',
+      '    "fs.azure.account.key": "abc==",',
+      '    "fs.s3a.secret.key": "xyz",',
+      '    "versionAsOf": "1"',
+      '  }',
+      '}'
+    ].join('\n');
+    const config = [
+      '{',
+      '  "type": "ConfigExecute", "name": "n", "environments": ["dev"],',
+      '  "sql": "SELECT \'${api_token}\' AS t", "outputView": "c",',
+      '  "sqlParams": {"api_token": "abc123"}',
+      '}'
+    ].join('\n');
+    const diagnostics = only(lint([jdbc, delta, config]), 'inline-secret');
+    expect(diagnostics.map(d => [d.cell, d.line])).toEqual([
+      [0, 6],
+      [1, 5],
+      [1, 6],
+      [2, 4]
+    ]);
+    expect(diagnostics[0]?.message).toContain('params.password');
+  });
+
+  it('does not flag maps whose secrets come from substitutions', () => {
+    const jdbc = [
+      '{',
+      '  "type": "JDBCLoad", "name": "n", "environments": ["dev"], "inputView": "v",',
+      '  "jdbcURL": "jdbc:postgresql://db/x", "tableName": "t",',
+      '  "params": {"user": "etl", "password": ${DB_PASSWORD}, "sessionToken": ""}',
+      '}'
+    ].join('\n');
+    expect(secretLines([`${SQL}\nSELECT 1 AS a`, jdbc])).toEqual([]);
+  });
 });
 
 describe('lint: compile errors', () => {

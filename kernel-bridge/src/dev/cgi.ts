@@ -21,9 +21,21 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/** NUL and the other C0 controls and DEL: never part of a repository path. */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /**
- * The CGI variables for one request. Returns null when the path tries to
- * leave the project root.
+ * The CGI variables for one request. Returns null when the path is not
+ * valid percent-encoding, holds control characters (a NUL cannot go into
+ * the environment of the CGI) or tries to leave the project root.
  */
 export function cgiEnvironment(
   request: CgiRequest,
@@ -40,7 +52,11 @@ export function cgiEnvironment(
   } catch {
     return null;
   }
-  if (!pathInfo.startsWith('/') || pathInfo.split('/').includes('..')) {
+  if (
+    !pathInfo.startsWith('/') ||
+    hasControl(pathInfo) ||
+    pathInfo.split('/').includes('..')
+  ) {
     return null;
   }
   const env: Record<string, string> = {

@@ -1,8 +1,10 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ArcadeError } from 'arcade-engine';
+import { readGitCredentials } from './credentials';
 import { createGitHttpServer } from './gitServer';
 import { HOST } from './options';
+import { gitCredentialsFile } from './paths';
 
 /**
  * `arcade dev git-serve`: the long-running git smart-HTTP server that
@@ -24,10 +26,19 @@ export async function runGitServer(root: string, port: number): Promise<void> {
       }
     );
   }
+  const credentialsFile = gitCredentialsFile(projectRoot);
+  const credentials = await readGitCredentials(credentialsFile);
+  if (credentials === null) {
+    throw new ArcadeError(
+      'config',
+      `no git credentials in ${credentialsFile}`,
+      { hint: 'start the git server with "arcade dev up", which creates them' }
+    );
+  }
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   };
-  const server = createGitHttpServer(projectRoot, log);
+  const server = createGitHttpServer(projectRoot, credentials, log);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: HOST, port }, resolve);
@@ -38,7 +49,10 @@ export async function runGitServer(root: string, port: number): Promise<void> {
       { cause }
     );
   });
-  log(`serving ${projectRoot} on http://${HOST}:${port}/`);
+  log(
+    `serving ${projectRoot} on http://${HOST}:${port}/ ` +
+      `to user ${credentials.user} (HTTP Basic)`
+  );
   const stop = (): void => {
     log('stopping');
     server.close(() => process.exit(0));

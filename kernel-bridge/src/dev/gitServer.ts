@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import {
   createServer,
   type IncomingMessage,
@@ -6,25 +6,56 @@ import {
   type ServerResponse
 } from 'node:http';
 import { cgiEnvironment, findHeaderEnd, parseCgiHead } from './cgi';
+import type { GitCredentials } from './credentials';
+import { isAuthorized, isServedHost, REALM } from './httpAuth';
 
-/** The user the dev git server acts as; http-backend needs one to accept pushes. */
-const REMOTE_USER = 'arcade';
-
-function plain(res: ServerResponse, status: number, text: string): void {
+function plain(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {}
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'text/plain; charset=utf-8'
+  });
   res.end(`${text}\n`);
+}
+
+/** Answers without reading the request; its body is thrown away. */
+function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {}
+): void {
+  req.resume();
+  plain(res, status, text, headers);
 }
 
 function handle(
   projectRoot: string,
+  credentials: GitCredentials,
   req: IncomingMessage,
   res: ServerResponse,
   log: (line: string) => void
 ): void {
+  if (!isServedHost(req.headers.host, req.socket.localPort ?? 0)) {
+    refuse(req, res, 403, 'unknown host');
+    return;
+  }
+  // Every request, fetches included: the workspace is nobody else's.
+  if (!isAuthorized(req.headers.authorization, credentials)) {
+    refuse(req, res, 401, 'authentication required', {
+      'WWW-Authenticate': `Basic realm="${REALM}"`
+    });
+    return;
+  }
   const cgiEnv = cgiEnvironment(
     {
       method: req.method ?? 'GET',
@@ -33,20 +64,22 @@ function handle(
       remoteAddress: req.socket.remoteAddress ?? '127.0.0.1'
     },
     projectRoot,
-    REMOTE_USER
+    // http-backend accepts pushes only from an authenticated user.
+    credentials.user
   );
   if (cgiEnv === null) {
-    plain(res, 400, 'bad repository path');
+    refuse(req, res, 400, 'bad repository path');
     return;
   }
-  const child = spawn('git', ['http-backend'], {
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? projectRoot,
-      ...cgiEnv
-    },
-    stdio: ['pipe', 'pipe', 'pipe']
-  });
+  let child: ChildProcessWithoutNullStreams;
+  try {
+    child = spawnBackend(projectRoot, cgiEnv);
+  } catch (error) {
+    // Whatever one request holds must not take the server down.
+    log(`cannot run git http-backend: ${(error as Error).message}`);
+    refuse(req, res, 500, 'cannot run git http-backend');
+    return;
+  }
 
   let pending: Buffer = Buffer.alloc(0);
   let headDone = false;
@@ -95,12 +128,31 @@ function handle(
   req.pipe(child.stdin);
 }
 
-/** A smart-HTTP git server over the bare repositories under `projectRoot`. */
+function spawnBackend(
+  projectRoot: string,
+  cgiEnv: Record<string, string>
+): ChildProcessWithoutNullStreams {
+  return spawn('git', ['http-backend'], {
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? projectRoot,
+      ...cgiEnv
+    },
+    stdio: ['pipe', 'pipe', 'pipe']
+  });
+}
+
+/**
+ * A smart-HTTP git server over the bare repositories under `projectRoot`,
+ * for clients that send `credentials` (HTTP Basic) to 127.0.0.1 or
+ * localhost on the port it listens on.
+ */
 export function createGitHttpServer(
   projectRoot: string,
+  credentials: GitCredentials,
   log: (line: string) => void
 ): Server {
   return createServer((req, res) => {
-    handle(projectRoot, req, res, log);
+    handle(projectRoot, credentials, req, res, log);
   });
 }

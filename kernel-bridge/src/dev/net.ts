@@ -38,10 +38,12 @@ export function portIsFree(host: string, port: number): Promise<boolean> {
 /** Status code of a GET, or null when nothing answered. */
 export function httpStatus(
   url: string,
-  timeoutMs = 2000
+  timeoutMs = 2000,
+  headers: Record<string, string> = {}
 ): Promise<number | null> {
   return new Promise(resolve => {
-    const req = request(url, { method: 'GET', timeout: timeoutMs }, res => {
+    const options = { method: 'GET', timeout: timeoutMs, headers };
+    const req = request(url, options, res => {
       res.resume();
       resolve(res.statusCode ?? null);
     });

@@ -7,6 +7,7 @@ export interface StatePaths {
   s3Credentials: string;
   awsCredentials: string;
   gitRoot: string;
+  gitCredentials: string;
   workspaceRepo: string;
   logs: string;
   minioLog: string;
@@ -15,6 +16,14 @@ export interface StatePaths {
   minioPid: string;
   gitPid: string;
   stackFile: string;
+}
+
+/**
+ * `<state>/git-credentials`, beside (not inside) the directory the git
+ * server serves; `git-serve` finds it from its `--root`.
+ */
+export function gitCredentialsFile(gitRoot: string): string {
+  return path.join(path.dirname(path.resolve(gitRoot)), 'git-credentials');
 }
 
 export function statePaths(stateDir: string): StatePaths {
@@ -28,6 +37,7 @@ export function statePaths(stateDir: string): StatePaths {
     s3Credentials: path.join(root, 's3', 'credentials'),
     awsCredentials: path.join(root, 'aws-credentials'),
     gitRoot,
+    gitCredentials: gitCredentialsFile(gitRoot),
     workspaceRepo: path.join(gitRoot, 'workspace.git'),
     logs,
     minioLog: path.join(logs, 'minio.log'),

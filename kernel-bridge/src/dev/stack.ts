@@ -1,12 +1,17 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Env } from '../config';
 import { DEFAULTS } from '../config';
 import { ArcadeError } from 'arcade-engine';
+import { describeRemote } from '../gitRemote';
 import type { Output } from '../logger';
 import { ensureBuckets } from './buckets';
-import { ensureCredentials } from './credentials';
+import {
+  ensureCredentials,
+  ensureGitCredentials,
+  type GitCredentials
+} from './credentials';
 import {
   minioArgs,
   minioEnv,
@@ -16,6 +21,7 @@ import {
 import { httpStatus, portAnswers, portIsFree } from './net';
 import { AWS_PROFILE_NAME, devOptions, HOST, type DevFlags } from './options';
 import { statePaths, type StatePaths } from './paths';
+import { writePrivateFile } from '../privateFile';
 import {
   isOurProcess,
   readPid,
@@ -23,7 +29,7 @@ import {
   spawnDetached,
   stopProcess,
   writePid
-} from './processes';
+} from '../processes';
 import { repoExists, seedWorkspaceRepo } from './seed';
 
 export interface StackContext {
@@ -38,6 +44,7 @@ export interface StackContext {
 /** `<state>/stack.json`: what `dev up` started, read by `dev env` and `dev down`. */
 export interface StackFile {
   s3: { pid: number; port: number; endpoint: string };
+  /** `remote` without the credentials; those stay in `<state>/git-credentials`. */
   git: { pid: number; port: number; remote: string };
   startedAt: string;
 }
@@ -65,6 +72,36 @@ function s3Endpoint(port: number): string {
 
 function gitRemote(port: number): string {
   return `http://${HOST}:${port}/workspace.git`;
+}
+
+/** The remote with the server's credentials in it, as plain git can use it. */
+function gitRemoteWithCredentials(
+  port: number,
+  credentials: GitCredentials
+): string {
+  const user = encodeURIComponent(credentials.user);
+  const password = encodeURIComponent(credentials.password.reveal());
+  return `http://${user}:${password}@${HOST}:${port}/workspace.git`;
+}
+
+/**
+ * True when the git server on `port` is ours as it should be: it refuses a
+ * request without credentials and answers one with these. A server that
+ * lets anyone in (started by an older arcade) or holds other credentials
+ * does not count as running.
+ */
+async function gitAnswers(
+  port: number,
+  credentials: GitCredentials
+): Promise<boolean> {
+  const probe = `${gitRemote(port)}/info/refs?service=git-upload-pack`;
+  const basic = Buffer.from(
+    `${credentials.user}:${credentials.password.reveal()}`
+  ).toString('base64');
+  return (
+    (await httpStatus(probe)) === 401 &&
+    (await httpStatus(probe, 2000, { Authorization: `Basic ${basic}` })) === 200
+  );
 }
 
 async function readStackFile(file: string): Promise<StackFile | null> {
@@ -216,6 +253,7 @@ async function seedIfNeeded(
 async function startGit(
   service: Service,
   paths: StatePaths,
+  credentials: GitCredentials,
   ctx: StackContext
 ): Promise<number> {
   const [command, ...args] = ctx.selfCommand;
@@ -237,10 +275,9 @@ async function startGit(
     paths.gitLog
   );
   await writePid(service.pidFile, pid);
-  const probe = `${gitRemote(service.port)}/info/refs?service=git-upload-pack`;
-  await waitReady(service, pid, paths.gitLog, ctx.output, async () => {
-    return (await httpStatus(probe)) === 200;
-  });
+  await waitReady(service, pid, paths.gitLog, ctx.output, () =>
+    gitAnswers(service.port, credentials)
+  );
   return pid;
 }
 
@@ -256,6 +293,7 @@ export async function devUp(flags: DevFlags, ctx: StackContext): Promise<void> {
   const options = devOptions(flags, ctx.env);
   const paths = statePaths(path.resolve(ctx.cwd, options.stateDir));
   await prepareStateDir(paths);
+  const gitCredentials = await ensureGitCredentials(paths.gitCredentials);
   const previous = await readStackFile(paths.stackFile);
   const svc = services(
     paths,
@@ -264,11 +302,15 @@ export async function devUp(flags: DevFlags, ctx: StackContext): Promise<void> {
   );
   const s3 = await serviceState(svc.s3);
   const git = await serviceState(svc.git);
+  if (git.running && !(await gitAnswers(svc.git.port, gitCredentials))) {
+    // Restarted below with the credentials of this state directory.
+    git.running = false;
+  }
   if (s3.running && git.running && s3.pid !== null && git.pid !== null) {
     ctx.output.line(
       `Arcade dev stack already running (state ${paths.root}): ` +
         `S3 on ${s3Endpoint(svc.s3.port)} (pid ${s3.pid}), ` +
-        `git on ${gitRemote(svc.git.port)} (pid ${git.pid})`
+        `git on ${describeRemote(gitRemote(svc.git.port))} (pid ${git.pid})`
     );
     return;
   }
@@ -295,18 +337,22 @@ export async function devUp(flags: DevFlags, ctx: StackContext): Promise<void> {
   const gitPid =
     git.running && git.pid !== null
       ? git.pid
-      : await startGit(svc.git, paths, ctx);
+      : await startGit(svc.git, paths, gitCredentials, ctx);
 
   const stack: StackFile = {
     s3: { pid: s3Pid, port: svc.s3.port, endpoint: s3Endpoint(svc.s3.port) },
     git: { pid: gitPid, port: svc.git.port, remote: gitRemote(svc.git.port) },
     startedAt: new Date().toISOString()
   };
-  await writeFile(paths.stackFile, `${JSON.stringify(stack, null, 2)}\n`);
+  await writePrivateFile(
+    paths.stackFile,
+    `${JSON.stringify(stack, null, 2)}\n`
+  );
   const stateFlag =
     flags.state === undefined ? '' : ` --state ${shellQuote(paths.root)}`;
   ctx.output.line(
-    `Arcade dev stack running: S3 ${stack.s3.endpoint}, git ${stack.git.remote}`
+    `Arcade dev stack running: S3 ${stack.s3.endpoint}, ` +
+      `git ${describeRemote(stack.git.remote)}`
   );
   ctx.output.line(`Use it in this shell: eval "$(arcade dev env${stateFlag})"`);
 }
@@ -342,11 +388,17 @@ export function shellQuote(value: string): string {
     : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The variables that point the bridge and AWS tools at the dev stack. */
+/**
+ * The variables that point the bridge and AWS tools at the dev stack.
+ * ARCADE_GIT_REMOTE carries the git server's credentials, so that plain
+ * `git clone "$ARCADE_GIT_REMOTE"` and `git push` work as they are; the
+ * bridge never shows them (see describeRemote).
+ */
 export function devEnvironment(
   stateDir: string,
   s3Port: number,
-  gitPort: number
+  gitPort: number,
+  gitCredentials: GitCredentials
 ): [string, string][] {
   const paths = statePaths(stateDir);
   return [
@@ -357,7 +409,7 @@ export function devEnvironment(
     ['ARCADE_LAKE_BUCKET', DEFAULTS.lakeBucket],
     ['AWS_SHARED_CREDENTIALS_FILE', paths.awsCredentials],
     ['AWS_PROFILE', AWS_PROFILE_NAME],
-    ['ARCADE_GIT_REMOTE', gitRemote(gitPort)]
+    ['ARCADE_GIT_REMOTE', gitRemoteWithCredentials(gitPort, gitCredentials)]
   ];
 }
 
@@ -368,11 +420,15 @@ export async function devEnv(
 ): Promise<void> {
   const options = devOptions(flags, ctx.env);
   const root = path.resolve(ctx.cwd, options.stateDir);
-  const stack = await readStackFile(statePaths(root).stackFile);
+  const paths = statePaths(root);
+  const stack = await readStackFile(paths.stackFile);
+  // Created here when `dev up` has not run yet; it uses the same ones.
+  const gitCredentials = await ensureGitCredentials(paths.gitCredentials);
   const lines = devEnvironment(
     root,
     stack?.s3.port ?? options.s3Port,
-    stack?.git.port ?? options.gitPort
+    stack?.git.port ?? options.gitPort,
+    gitCredentials
   );
   for (const [name, value] of lines) {
     ctx.output.line(`export ${name}=${shellQuote(value)}`);

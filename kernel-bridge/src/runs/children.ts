@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { isAlive, isOurProcess, stopProcess } from '../dev/processes';
+import { isAlive, isOurProcess, stopProcess } from '../processes';
 
 /**
  * The JVMs of runs. Each runs in its own process group (so a cancel reaches
@@ -26,15 +26,6 @@ function activeDir(workDir: string): string {
 /** Where a run's argument file goes; its name marks the JVM's command line. */
 export function argumentFile(workDir: string, id: string): string {
   return path.join(workDir, `arcade-${id}.args`);
-}
-
-/** Creates a file only the user can read, refusing one that exists. */
-export async function writePrivateFile(
-  file: string,
-  text: string
-): Promise<void> {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  await writeFile(file, text, { flag: 'wx', mode: 0o600 });
 }
 
 /** Records a started JVM, so that it is killed if this bridge dies. */

@@ -11,7 +11,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Settings } from '../config';
-import { findRepoRoot } from '../dev/repoRoot';
+import { findRepoRoot } from '../repoRoot';
 import { arcRuntime } from './runtime';
 import { RunService } from './service';
 

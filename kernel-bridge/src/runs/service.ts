@@ -11,12 +11,8 @@ import {
 import type { Env, Settings } from '../config';
 import { Scrubber, secretValues } from '../secret';
 import { parseArcLogLine } from './arcLog';
-import {
-  argumentFile,
-  forgetChild,
-  recordChild,
-  writePrivateFile
-} from './children';
+import { writePrivateFile } from '../privateFile';
+import { argumentFile, forgetChild, recordChild } from './children';
 import { credentialsEnvironment, runEnvironment } from './environment';
 import { readLines } from './lines';
 import {

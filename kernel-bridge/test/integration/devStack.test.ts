@@ -20,6 +20,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
+  parseGitCredentials,
+  type GitCredentials
+} from '../../src/dev/credentials';
+import {
   arcade,
   devUp,
   freePort,
@@ -38,10 +42,32 @@ let gitPort: number;
 let env: NodeJS.ProcessEnv;
 let up: RunResult;
 let exported: Map<string, string>;
+let gitCredentials: GitCredentials;
 
 const s3Marker = (): string => `server ${path.join(state, 's3', 'data')}`;
 const readPidFile = (name: string): number =>
   Number(readFileSync(path.join(state, 'run', name), 'utf8').trim());
+const basicAuth = (): string =>
+  `Basic ${Buffer.from(
+    `${gitCredentials.user}:${gitCredentials.password.reveal()}`
+  ).toString('base64')}`;
+
+function get(
+  requestPath: string,
+  headers: Record<string, string>
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: gitPort, path: requestPath, headers },
+      res => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }
+    );
+    req.once('error', reject);
+    req.end();
+  });
+}
 
 function git(args: string[], cwd: string): Promise<RunResult> {
   return run('git', args, {
@@ -63,6 +89,13 @@ beforeAll(async () => {
   ({ s3Port, gitPort } = await freeStackPorts());
   env = { ...process.env, ARCADE_SAMPLE_WORKSPACE: sample };
   up = await devUp(state, { s3Port, gitPort }, env);
+  const parsed = parseGitCredentials(
+    readFileSync(path.join(state, 'git-credentials'), 'utf8')
+  );
+  if (parsed === null) {
+    throw new Error('dev up wrote no git credentials');
+  }
+  gitCredentials = parsed;
   const printed = await arcade(['dev', 'env', '--state', state], { env });
   exported = new Map(
     printed.stdout
@@ -95,7 +128,15 @@ describe('arcade dev up', () => {
   });
 
   it('keeps the generated credentials private to the user', () => {
-    for (const file of ['s3/credentials', 'aws-credentials']) {
+    for (const file of [
+      's3/credentials',
+      'aws-credentials',
+      'git-credentials',
+      'stack.json',
+      'run/minio.pid',
+      'run/git.pid',
+      'logs/git.log'
+    ]) {
       expect(statSync(path.join(state, file)).mode & 0o777).toBe(0o600);
     }
   });
@@ -109,8 +150,24 @@ describe('arcade dev up', () => {
       ARCADE_LAKE_BUCKET: 'arcade-lake',
       AWS_SHARED_CREDENTIALS_FILE: path.join(state, 'aws-credentials'),
       AWS_PROFILE: 'arcade-local',
-      ARCADE_GIT_REMOTE: `http://127.0.0.1:${gitPort}/workspace.git`
+      ARCADE_GIT_REMOTE:
+        `http://${gitCredentials.user}:${gitCredentials.password.reveal()}` +
+        `@127.0.0.1:${gitPort}/workspace.git`
     });
+  });
+
+  it('shows the git remote without its password elsewhere', () => {
+    const password = gitCredentials.password.reveal();
+    expect(up.stdout).toContain(
+      `git http://127.0.0.1:${gitPort}/workspace.git`
+    );
+    expect(up.stdout).not.toContain(password);
+    expect(readFileSync(path.join(state, 'stack.json'), 'utf8')).not.toContain(
+      password
+    );
+    expect(
+      readFileSync(path.join(state, 'logs', 'git.log'), 'utf8')
+    ).not.toContain(password);
   });
 });
 
@@ -254,6 +311,43 @@ describe('the git server', () => {
     );
   });
 
+  it('refuses plain git without or with wrong credentials', async () => {
+    const anonymous = await git(
+      [
+        'clone',
+        `http://127.0.0.1:${gitPort}/workspace.git`,
+        path.join(tmp, 'anonymous')
+      ],
+      tmp
+    );
+    expect(anonymous.code).not.toBe(0);
+    expect(existsSync(path.join(tmp, 'anonymous'))).toBe(false);
+    const wrong = await git(
+      [
+        'push',
+        `http://${gitCredentials.user}:wrong@127.0.0.1:${gitPort}/workspace.git`,
+        'HEAD:main'
+      ],
+      clone
+    );
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/Authentication failed|401/);
+  });
+
+  it('answers 401, 403 and 400 as it should and keeps serving', async () => {
+    const refs = '/workspace.git/info/refs?service=git-upload-pack';
+    expect(await get(refs, {})).toBe(401);
+    expect(
+      await get(refs, {
+        authorization: basicAuth(),
+        host: `attacker.example:${gitPort}`
+      })
+    ).toBe(403);
+    expect(await get('/%00', { authorization: basicAuth() })).toBe(400);
+    expect(await get('/%E0%A4%A', { authorization: basicAuth() })).toBe(400);
+    expect(await get(refs, { authorization: basicAuth() })).toBe(200);
+  });
+
   it('answers a gzip-encoded upload-pack request', async () => {
     const head = (await git(['rev-parse', 'HEAD'], clone)).stdout.trim();
     const want = `want ${head}\n`;
@@ -268,6 +362,7 @@ describe('the git server', () => {
             method: 'POST',
             path: '/workspace.git/git-upload-pack',
             headers: {
+              authorization: basicAuth(),
               'content-type': 'application/x-git-upload-pack-request',
               'content-encoding': 'gzip',
               'content-length': String(body.length)

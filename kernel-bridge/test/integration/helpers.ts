@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -442,4 +442,76 @@ export function expectSameStages(
       }
     }
   });
+}
+
+/** A listening TCP socket of a process, from /proc (no `ss` or `lsof` needed). */
+export interface ListeningSocket {
+  address: string;
+  port: number;
+}
+
+/** /proc/net/tcp{,6} write each 32-bit word of an address in host (little-endian) order. */
+function procAddress(hex: string): string {
+  const words = hex.match(/.{8}/g) ?? [];
+  const bytes = words.flatMap(word =>
+    (word.match(/../g) ?? []).reverse().map(byte => parseInt(byte, 16))
+  );
+  if (bytes.length === 4) {
+    return bytes.join('.');
+  }
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) {
+    groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
+  }
+  return groups.join(':');
+}
+
+/** Every TCP socket `pid` listens on (state 0A in /proc/<pid>/net/tcp and tcp6). */
+export function listeningSockets(pid: number): ListeningSocket[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(
+        readlinkSync(`/proc/${pid}/fd/${fd}`)
+      );
+      if (match?.[1] !== undefined) {
+        inodes.add(match[1]);
+      }
+    } catch {
+      // The descriptor closed while we looked.
+    }
+  }
+  const sockets: ListeningSocket[] = [];
+  for (const table of ['tcp', 'tcp6']) {
+    const lines = readFileSync(`/proc/${pid}/net/${table}`, 'utf8')
+      .split('\n')
+      .slice(1);
+    for (const line of lines) {
+      const fields = line.trim().split(/\s+/);
+      const [local, , state] = fields.slice(1, 4);
+      const inode = fields[9];
+      if (
+        local !== undefined &&
+        state === '0A' &&
+        inode !== undefined &&
+        inodes.has(inode)
+      ) {
+        const [address, port] = local.split(':');
+        sockets.push({
+          address: procAddress(address ?? ''),
+          port: parseInt(port ?? '0', 16)
+        });
+      }
+    }
+  }
+  return sockets;
+}
+
+/** True for 127.0.0.0/8, ::1 and ::ffff:127.x.y.z. */
+export function isLoopback(address: string): boolean {
+  return (
+    address.startsWith('127.') ||
+    address === '0:0:0:0:0:0:0:1' ||
+    /^0:0:0:0:0:ffff:7f[0-9a-f]{2}:/.test(address)
+  );
 }

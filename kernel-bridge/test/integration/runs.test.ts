@@ -15,6 +15,8 @@ import {
   arcade,
   devUp,
   freeStackPorts,
+  isLoopback,
+  listeningSockets,
   processesMatching,
   type RunResult
 } from './helpers';
@@ -178,7 +180,12 @@ describe('arcade run (real Arc on local Spark)', () => {
         after = body.run.lastSeq;
         expect(body.run.status).toBe('running');
       }
-      expect(processesMatching(marker)).toHaveLength(1);
+      const jvms = processesMatching(marker);
+      expect(jvms).toHaveLength(1);
+      // Spark binds to loopback: the driver listens, but on 127.0.0.1 only.
+      const sockets = listeningSockets(jvms[0] ?? -1);
+      expect(sockets.length).toBeGreaterThan(0);
+      expect(sockets.filter(s => !isLoopback(s.address))).toEqual([]);
       const cancelled = await app.inject({
         method: 'DELETE',
         url: `/api/runs/${runId}`,
@@ -201,6 +208,65 @@ describe('arcade run (real Arc on local Spark)', () => {
     } finally {
       await app.close();
       process.env.ARCADE_STATE_DIR = previous;
+    }
+  });
+
+  it('keeps a secret a notebook resolves into a stage name and failing SQL out of every response', async () => {
+    const secret = 'arcadeTestSecret0123456789abcdefXYZ';
+    const saved = { ...process.env };
+    const credentials = {
+      AWS_ACCESS_KEY_ID: 'AKIAARCADETESTKEY01',
+      AWS_SECRET_ACCESS_KEY: secret
+    };
+    Object.assign(process.env, credentials, {
+      ARCADE_STATE_DIR: env.ARCADE_STATE_DIR
+    });
+    const app = createServer(loadSettings(credentials, FIXTURES));
+    const xsrf = {
+      'x-xsrftoken': 'tok',
+      cookie: '_xsrf=tok',
+      'sec-fetch-site': 'same-origin'
+    };
+    const bodies: string[] = [];
+    try {
+      const started = await app.inject({
+        method: 'POST',
+        url: '/api/runs',
+        headers: xsrf,
+        payload: { path: 'secret_in_stage.ipynb', environment: 'dev' }
+      });
+      bodies.push(started.body);
+      expect(started.statusCode).toBe(202);
+      const { runId } = started.json<StartRunResponse>();
+      let detail: RunDetail;
+      do {
+        await new Promise(resolve => setTimeout(resolve, 500));
+        const events = await app.inject({
+          method: 'GET',
+          url: `/api/runs/${runId}/events?after=0`
+        });
+        bodies.push(events.body);
+        const response = await app.inject({
+          method: 'GET',
+          url: `/api/runs/${runId}`
+        });
+        bodies.push(response.body);
+        detail = response.json<RunDetail>();
+      } while (detail.status === 'running');
+      bodies.push((await app.inject({ method: 'GET', url: '/api/runs' })).body);
+      // The secret did reach Arc: it named stage 1 and broke the SQL of stage 2.
+      expect(detail.status).toBe('failed');
+      const failed = detail.events.find(e => e.type === 'stage-failed');
+      expect(failed).toMatchObject({ stage: { index: 1, name: 'broken' } });
+      expect(JSON.stringify(failed)).toContain('missing_[redacted]');
+      const first = detail.events.find(e => e.type === 'stage-finished');
+      expect(first).toMatchObject({ stage: { name: 'named [redacted]' } });
+      for (const body of bodies) {
+        expect(body).not.toContain(secret);
+      }
+    } finally {
+      await app.close();
+      process.env = saved;
     }
   });
 

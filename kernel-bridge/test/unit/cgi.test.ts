@@ -63,6 +63,20 @@ describe('cgiEnvironment', () => {
     expect(env).not.toHaveProperty('CONTENT_LENGTH');
   });
 
+  it('refuses paths with NUL or other control characters once decoded', () => {
+    for (const url of [
+      '/%00',
+      '/workspace.git%00/info/refs',
+      '/workspace.git/info/refs%0a',
+      '/a%0D%0Ab',
+      '/a%7Fb'
+    ]) {
+      expect(
+        cgiEnvironment({ ...base, url, headers: {} }, '/r', 'a')
+      ).toBeNull();
+    }
+  });
+
   it('refuses paths that climb out of the project root', () => {
     for (const url of ['/../etc/passwd', '/a/%2e%2e/b', '/%E0%A4%A']) {
       expect(

@@ -77,6 +77,27 @@ describe('loadSettings', () => {
     }
   });
 
+  it('accepts scp-style and path remotes and never repeats a refused one', () => {
+    expect(
+      loadSettings({ ARCADE_GIT_REMOTE: 'git@github.com:org/repo.git' }).git
+        .displayRemote
+    ).toBe('git@github.com:org/repo.git');
+    expect(
+      loadSettings({ ARCADE_GIT_REMOTE: '/srv/git/repo.git' }).git.displayRemote
+    ).toBe('/srv/git/repo.git');
+    // A token in a value git cannot read must not come back in the error.
+    let message = '';
+    try {
+      loadSettings({
+        ARCADE_GIT_REMOTE: 'https://bot:ghp_supersecret@example.com/r\u0000.git'
+      });
+    } catch (error) {
+      message = `${(error as ArcadeError).message} ${(error as ArcadeError).hint ?? ''}`;
+    }
+    expect(message).toContain('ARCADE_GIT_REMOTE is not a git remote');
+    expect(message).not.toContain('ghp_supersecret');
+  });
+
   it('tells where AWS credentials would come from without holding them', () => {
     expect(
       loadSettings({ AWS_ACCESS_KEY_ID: 'AKIA' }).awsCredentialSource

@@ -1,6 +1,13 @@
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../src/cli';
+import { readGitCredentials } from '../../src/dev/credentials';
 import { devOptions } from '../../src/dev/options';
 import { devEnvironment, shellQuote } from '../../src/dev/stack';
+import { Secret } from '../../src/secret';
 import { ArcadeError } from 'arcade-engine';
+import { MemoryOutput } from './helpers';
 
 describe('devOptions', () => {
   it('defaults to .arcade, S3 on 9010 and git on 9020', () => {
@@ -54,7 +61,8 @@ describe('devOptions', () => {
 
 describe('dev env', () => {
   it('lists the variables that point tools at the stack', () => {
-    expect(devEnvironment('/s', 9010, 9020)).toEqual([
+    const credentials = { user: 'arcade1f2e', password: new Secret('pw_-9') };
+    expect(devEnvironment('/s', 9010, 9020, credentials)).toEqual([
       ['ARCADE_STATE_DIR', '/s'],
       ['ARCADE_S3_ENDPOINT', 'http://127.0.0.1:9010'],
       ['ARCADE_S3_REGION', 'us-east-1'],
@@ -62,8 +70,68 @@ describe('dev env', () => {
       ['ARCADE_LAKE_BUCKET', 'arcade-lake'],
       ['AWS_SHARED_CREDENTIALS_FILE', '/s/aws-credentials'],
       ['AWS_PROFILE', 'arcade-local'],
-      ['ARCADE_GIT_REMOTE', 'http://127.0.0.1:9020/workspace.git']
+      [
+        'ARCADE_GIT_REMOTE',
+        'http://arcade1f2e:pw_-9@127.0.0.1:9020/workspace.git'
+      ]
     ]);
+  });
+
+  it('prints a git remote that carries the state directory credentials', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'arcade-devenv-'));
+    try {
+      const state = path.join(tmp, 'state');
+      const output = new MemoryOutput();
+      const ctx = {
+        env: { ARCADE_GIT_PORT: '9123' },
+        cwd: tmp,
+        output,
+        selfCommand: ['node', 'arcade'],
+        repoRoot: null
+      };
+      expect(await runCli(['dev', 'env', '--state', state], ctx)).toBeNull();
+      const file = path.join(state, 'git-credentials');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const credentials = await readGitCredentials(file);
+      expect(credentials).not.toBeNull();
+      expect(output.stdout).toContain(
+        `export ARCADE_GIT_REMOTE=http://${credentials?.user ?? ''}:` +
+          `${credentials?.password.reveal() ?? ''}@127.0.0.1:9123/workspace.git\n`
+      );
+      // The same credentials the next time.
+      const again = new MemoryOutput();
+      await runCli(['dev', 'env', '--state', state], {
+        ...ctx,
+        output: again
+      });
+      expect(again.stdout).toBe(output.stdout);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to serve git without the credentials of dev up', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'arcade-gitserve-'));
+    try {
+      mkdirSync(path.join(tmp, 'git'));
+      const output = new MemoryOutput();
+      const code = await runCli(
+        ['dev', 'git-serve', '--root', path.join(tmp, 'git'), '--port', '1'],
+        {
+          env: {},
+          cwd: tmp,
+          output,
+          selfCommand: ['node', 'arcade'],
+          repoRoot: null
+        }
+      );
+      expect(code).toBe(2);
+      expect(output.stderr).toContain(
+        `no git credentials in ${path.join(tmp, 'git-credentials')}`
+      );
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('quotes values for the shell only when needed', () => {

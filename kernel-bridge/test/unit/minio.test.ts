@@ -8,7 +8,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { minioArgs, resolveMinioBinary } from '../../src/dev/minio';
-import { findRepoRoot } from '../../src/dev/repoRoot';
+import { findRepoRoot } from '../../src/repoRoot';
 import { ArcadeError } from 'arcade-engine';
 
 let dir: string;

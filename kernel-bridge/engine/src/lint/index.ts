@@ -9,7 +9,7 @@ import { checkKeys } from './keys';
 import { Linter, type LintOptions } from './linter';
 import { checkIgnoredMagics, checkMagic } from './magics';
 import { checkEnvironments, checkStringSources } from './neverRuns';
-import { checkSecrets } from './secrets';
+import { checkEnvSecrets, checkSecrets } from './secrets';
 import { checkSql } from './sql';
 import { ViewScope } from './views';
 
@@ -26,6 +26,7 @@ export function lintCompiled(
 
   checkStringSources(linter, compiled, options.cellSources);
   checkIgnoredMagics(linter, compiled, options.cellSources);
+  checkEnvSecrets(linter, compiled, options.cellSources);
 
   compiled.stages.forEach((stage, index) => {
     const json = compiled.job.stages[index] ?? {};

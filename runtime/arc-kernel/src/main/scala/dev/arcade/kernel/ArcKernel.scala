@@ -40,6 +40,9 @@ object ArcKernel {
 
   val KernelMagics = Set("%conf", "%env", "%version", "%help")
 
+  /** The only address Spark's driver binds to and advertises (spark.driver.bindAddress / spark.driver.host). */
+  val LoopbackAddress = "127.0.0.1"
+
   def version: String = Option(getClass.getPackage).flatMap(p => Option(p.getImplementationVersion)).getOrElse("0.1.0")
 
   private def jarVersion(className: String): String =
@@ -135,6 +138,11 @@ final class ArcKernel extends BaseKernel {
     val builder = SparkSession.builder().appName("arcade-arc-kernel")
     if (!sys.props.contains("spark.master")) builder.master("local[2]")
     def setIfAbsent(k: String, v: String): Unit = if (!sys.props.contains(k)) builder.config(k, v)
+    // The driver's servers (RPC, block manager) listen on loopback only: otherwise Spark binds them to the
+    // address the hostname resolves to, or to the first non-loopback interface, reachable from the network.
+    // Set last-wins on the builder, so neither -Dspark.driver.* nor SPARK_LOCAL_IP can change them.
+    builder.config("spark.driver.bindAddress", LoopbackAddress)
+    builder.config("spark.driver.host", LoopbackAddress)
     builder.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
     builder.config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
     setIfAbsent("spark.ui.enabled", "false")

@@ -1,6 +1,5 @@
 package ai.tripl.arc.extract
 
-import scala.collection.JavaConverters._
 import scala.util.Try
 
 import com.typesafe.config.Config
@@ -9,7 +8,6 @@ import org.apache.spark.sql._
 import org.apache.spark.sql.types.StructType
 
 import ai.tripl.arc.api.API._
-import ai.tripl.arc.config._
 import ai.tripl.arc.config.Error._
 import ai.tripl.arc.util.CloudUtils
 import ai.tripl.arc.util.DetailException

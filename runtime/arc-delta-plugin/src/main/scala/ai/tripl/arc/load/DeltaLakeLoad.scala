@@ -9,7 +9,6 @@ import io.delta.tables.DeltaTable
 import org.apache.spark.sql._
 
 import ai.tripl.arc.api.API._
-import ai.tripl.arc.config._
 import ai.tripl.arc.config.Error._
 import ai.tripl.arc.util.CloudUtils
 import ai.tripl.arc.util.DetailException

@@ -9,11 +9,9 @@ import io.delta.tables.{DeltaMergeBuilder, DeltaTable}
 import org.apache.spark.sql._
 
 import ai.tripl.arc.api.API._
-import ai.tripl.arc.config._
 import ai.tripl.arc.config.Error._
 import ai.tripl.arc.util.CloudUtils
 import ai.tripl.arc.util.DetailException
-import ai.tripl.arc.util.EitherUtils._
 
 import dev.arcade.delta.{DeltaStagePlugin, DeltaSupport}
 

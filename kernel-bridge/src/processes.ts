@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { closeSync, fchmodSync, fstatSync, openSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writePrivateFile } from './privateFile';
 
 export async function readPid(file: string): Promise<number | null> {
   let text: string;
@@ -15,7 +16,7 @@ export async function readPid(file: string): Promise<number | null> {
 }
 
 export async function writePid(file: string, pid: number): Promise<void> {
-  await writeFile(file, `${pid}\n`, { mode: 0o644 });
+  await writePrivateFile(file, `${pid}\n`);
 }
 
 export async function removeFile(file: string): Promise<void> {
@@ -57,6 +58,24 @@ export async function isOurProcess(
 }
 
 /**
+ * Opens a log to append to, readable by the user only. The log is kept
+ * across restarts, so one an older version left readable by others is
+ * narrowed through the open descriptor before anything new is written.
+ */
+function openPrivateLog(logFile: string): number {
+  const fd = openSync(logFile, 'a', 0o600);
+  try {
+    if ((fstatSync(fd).mode & 0o077) !== 0) {
+      fchmodSync(fd, 0o600);
+    }
+    return fd;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+/**
  * Starts a process that outlives us: its own session, no stdin, output
  * appended to `logFile`.
  */
@@ -66,7 +85,7 @@ export function spawnDetached(
   env: NodeJS.ProcessEnv,
   logFile: string
 ): Promise<number> {
-  const log = openSync(logFile, 'a', 0o600);
+  const log = openPrivateLog(logFile);
   try {
     const child = spawn(command, args, {
       detached: true,
