@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +8,7 @@ import {
   type GitCredentials
 } from '../../src/dev/credentials';
 import { createGitHttpServer } from '../../src/dev/gitServer';
+import { run, type RunResult } from '../integration/helpers';
 import { isAuthorized, isServedHost } from '../../src/dev/httpAuth';
 import { seedWorkspaceRepo } from '../../src/dev/seed';
 import { Secret } from '../../src/secret';
@@ -54,32 +54,17 @@ function ask(
   });
 }
 
-function git(
-  args: string[],
-  cwd: string
-): Promise<{ code: number; stderr: string }> {
-  return new Promise(resolve => {
-    execFile(
-      'git',
-      args,
-      {
-        cwd,
-        env: {
-          PATH: process.env.PATH,
-          HOME: tmp,
-          GIT_TERMINAL_PROMPT: '0',
-          GIT_ASKPASS: '',
-          SSH_ASKPASS: '',
-          GIT_CONFIG_NOSYSTEM: '1'
-        }
-      },
-      (error, _stdout, stderr) => {
-        resolve({
-          code: error === null ? 0 : Number(error.code ?? -1),
-          stderr
-        });
-      }
-    );
+function git(args: string[], cwd: string): Promise<RunResult> {
+  return run('git', args, {
+    cwd,
+    env: {
+      PATH: process.env.PATH,
+      HOME: tmp,
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_ASKPASS: '',
+      SSH_ASKPASS: '',
+      GIT_CONFIG_NOSYSTEM: '1'
+    }
   });
 }
 
