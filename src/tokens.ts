@@ -21,11 +21,13 @@ export interface IArcadeBridge {
    */
   request(endpoint: string, init?: RequestInit): Promise<unknown>;
   /**
-   * The project configuration (`GET api/config`), read once and kept; a
-   * failed read rejects with an `ArcadeRequestError` and is tried again on
-   * the next call.
+   * The project configuration (`GET api/config`), read once and kept: the
+   * one reader of it, with one failure behaviour. When it cannot be read it
+   * resolves to null after one warning notification (naming the reason) per
+   * run of failures, and is read again on the next call; callers then use
+   * the defaults (`DEFAULT_ENVIRONMENTS` of `arcade-engine/core`).
    */
-  config(): Promise<ConfigResponse>;
+  config(): Promise<ConfigResponse | null>;
 }
 
 export const IArcadeBridge = new Token<IArcadeBridge>(

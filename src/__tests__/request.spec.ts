@@ -155,26 +155,29 @@ describe('ArcadeBridge.config', () => {
       bridge.config(),
       bridge.config()
     ]);
-    expect(first.environments).toEqual(['dev', 'prod']);
+    expect(first?.environments).toEqual(['dev', 'prod']);
     expect(second).toBe(first);
     await bridge.config();
     expect(calls()).toBe(1);
   });
 
-  it('rejects a failed read with a typed error and reads again on the next call', async () => {
+  it('answers null after one warning per run of failures and reads again on the next call', async () => {
+    const warning = jest.fn<undefined, [string]>();
     const { settings, calls } = answering(
       { status: 503, body: '' },
       { status: 200, body: JSON.stringify({ environments: 'dev' }) },
-      { status: 200, body: JSON.stringify(CONFIG) }
+      { status: 200, body: JSON.stringify(CONFIG) },
+      { status: 502, body: '' }
     );
-    const bridge = new ArcadeBridge(settings);
-    await expect(bridge.config()).rejects.toMatchObject({
-      kind: 'http',
-      status: 503
-    });
-    await expect(bridge.config()).rejects.toMatchObject({
-      kind: 'invalid-response'
-    });
+    const bridge = new ArcadeBridge(settings, { warn: warning });
+    await expect(bridge.config()).resolves.toBeNull();
+    expect(warning).toHaveBeenCalledTimes(1);
+    expect(warning.mock.calls[0]?.[0]).toContain('HTTP 503');
+    await expect(bridge.config()).resolves.toBeNull();
+    expect(warning).toHaveBeenCalledTimes(1);
+    await expect(bridge.config()).resolves.toEqual(CONFIG);
+    expect(calls()).toBe(3);
+    // Kept once read: the later failure is never asked for.
     await expect(bridge.config()).resolves.toEqual(CONFIG);
     expect(calls()).toBe(3);
   });

@@ -2,6 +2,8 @@ import type {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { Notification } from '@jupyterlab/apputils';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { IArcadeBridge } from '../tokens';
 import { ArcadeBridge } from './client';
 
@@ -13,6 +15,15 @@ export const bridgePlugin: JupyterFrontEndPlugin<IArcadeBridge> = {
   description: 'The client of the Arcade kernel-bridge.',
   autoStart: true,
   provides: IArcadeBridge,
-  activate: (app: JupyterFrontEnd): IArcadeBridge =>
-    new ArcadeBridge(app.serviceManager.serverSettings)
+  optional: [ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    translator: ITranslator | null
+  ): IArcadeBridge =>
+    new ArcadeBridge(app.serviceManager.serverSettings, {
+      trans: (translator ?? nullTranslator).load('jupyterlab_arcade'),
+      warn: message => {
+        Notification.warning(message, { autoClose: 8000 });
+      }
+    })
 };

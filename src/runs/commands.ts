@@ -3,13 +3,12 @@ import {
   InputDialog,
   MainAreaWidget,
   Notification,
-  showErrorMessage,
   type WidgetTracker
 } from '@jupyterlab/apputils';
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { DEFAULT_ENVIRONMENTS } from 'arcade-engine/core';
 import { isArcNotebook, openNotebook, showCell } from '../notebook';
-import { toRequestError } from '../request';
 import { describeError } from '../status/format';
 import { CommandIDs, type IArcadeBridge } from '../tokens';
 import { RunsApi } from './api';
@@ -47,19 +46,9 @@ export function addCommands(
   const api = new RunsApi(bridge);
 
   const chooseEnvironment = async (): Promise<string | null> => {
-    let environments: string[];
-    try {
-      environments = (await bridge.config()).environments;
-    } catch (error) {
-      await showErrorMessage(
-        trans.__('Cannot run as job'),
-        trans.__(
-          'Arcade bridge: %1',
-          describeError(toRequestError(error), trans)
-        )
-      );
-      return null;
-    }
+    const environments = (await bridge.config())?.environments ?? [
+      ...DEFAULT_ENVIRONMENTS
+    ];
     const result = await InputDialog.getItem({
       title: trans.__('Run as job'),
       label: trans.__('Environment'),

@@ -22,6 +22,8 @@ export interface IStagesContext {
    * `sqlFileUris`) through the bridge; absent when there is no bridge to ask.
    */
   readSqlFiles?: (uris: string[]) => Promise<SqlFile[]>;
+  /** The defaults, because the bridge's configuration could not be read: asked again next time. */
+  provisional?: boolean;
 }
 
 /** How long a SQL file read through the bridge is used before it is read again. */
@@ -58,9 +60,10 @@ export function loadEngine(): Promise<StageEngine> {
 export async function fetchStagesContext(
   bridge: IArcadeBridge
 ): Promise<IStagesContext> {
-  const { environments } = await bridge.config();
+  const config = await bridge.config();
   return {
-    environments,
+    environments: config?.environments ?? [...DEFAULT_ENVIRONMENTS],
+    provisional: config === null,
     readSqlFiles: uris => fetchSqlFiles(bridge, uris)
   };
 }
@@ -315,14 +318,19 @@ export class LocalStagesApi implements IStagesApi {
 
   private _contextOnce(): Promise<IStagesContext> {
     if (this._contextPromise === null) {
-      this._contextPromise = this._context().catch((error: unknown) => {
-        console.warn(
-          'Arcade: using default environments; the bridge configuration could not be read',
-          error
-        );
-        this._contextPromise = null;
-        return DEFAULT_CONTEXT;
-      });
+      // The bridge client has told the user why; defaults are asked again next time.
+      this._contextPromise = this._context().then(
+        context => {
+          if (context.provisional === true) {
+            this._contextPromise = null;
+          }
+          return context;
+        },
+        () => {
+          this._contextPromise = null;
+          return DEFAULT_CONTEXT;
+        }
+      );
     }
     return this._contextPromise;
   }
