@@ -166,7 +166,8 @@ describe('arcade run (real Arc on local Spark)', () => {
       });
       expect(started.statusCode).toBe(202);
       const { runId } = started.json<StartRunResponse>();
-      const marker = `--etl.config.job.id=arcade-${runId}`;
+      // The JVM is found by its argument file (the job id is inside it, off the command line).
+      const marker = `arcade-${runId}.args`;
       let after = 0;
       const seen: RunEvent[] = [];
       while (!seen.some(e => e.type === 'stage-started')) {
