@@ -11,6 +11,7 @@ test.describe('jupyterlab-arcade', () => {
         .map(id => ({ id, active: app.isPluginActivated(id) }));
     });
     expect(plugins).toEqual([
+      { id: 'jupyterlab-arcade:bridge', active: true },
       { id: 'jupyterlab-arcade:status', active: true },
       { id: 'jupyterlab-arcade:runs', active: true },
       { id: 'jupyterlab-arcade:stages', active: true }

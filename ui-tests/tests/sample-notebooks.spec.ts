@@ -124,6 +124,8 @@ test.describe('the sample notebooks, as a new user tries them', () => {
     page,
     tmpPath
   }) => {
+    // Four notebooks, each starting an Arc kernel (a JVM with Spark): more than the default minute.
+    test.setTimeout(4 * KERNEL_TIMEOUT + 60_000);
     await uploadSamples(page, tmpPath, Object.keys(SAMPLES));
     const problems = page.locator('#jp-Arcade-Problems');
     for (const [name, stages] of Object.entries(SAMPLES)) {
