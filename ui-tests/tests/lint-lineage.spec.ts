@@ -76,7 +76,8 @@ test.describe('lint problems and lineage of an Arc notebook', () => {
     const panel = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
     const third = panel.locator('.jp-Cell').nth(2);
     const error = third.locator('.cm-editor .cm-lintRange-error');
-    await expect(error).toHaveText('missing_view');
+    // The first lint of a session waits for the engine's chunk (and the SQL grammar) to load.
+    await expect(error).toHaveText('missing_view', { timeout: 20_000 });
 
     // Fix the view name by typing: the underline and the problem go away.
     await third.locator('.cm-content').click();
