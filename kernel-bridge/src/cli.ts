@@ -8,6 +8,7 @@ import type { Env } from './config';
 import { toArcadeError } from 'arcade-engine';
 import type { Output } from './logger';
 import { runGitServer } from './dev/gitServe';
+import { gitCommand } from './git/commands';
 import { parsePort } from './dev/options';
 import { devDown, devEnv, devUp, type StackContext } from './dev/stack';
 import { runCommand } from './runs/command';
@@ -89,6 +90,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(compileCommand(ctx));
   program.addCommand(lintCommand(ctx));
   program.addCommand(lineageCommand(ctx));
+  program.addCommand(gitCommand(ctx));
 
   const dev = program
     .command('dev')

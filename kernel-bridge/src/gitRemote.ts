@@ -18,7 +18,8 @@ const REDACTED = '***';
 /** `[user@]host:path`, git's scp-like syntax (no scheme, a colon before any slash). */
 const SCP_LIKE = /^(?:([^@/\s]+)@)?([^@/:\s]+|\[[^\]\s]+\]):(?!\/\/)(.*)$/s;
 
-function hasControl(text: string): boolean {
+/** True when the text holds a C0 control character or DEL. */
+export function hasControl(text: string): boolean {
   for (const char of text) {
     const code = char.charCodeAt(0);
     if (code < 0x20 || code === 0x7f) {

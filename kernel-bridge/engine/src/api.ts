@@ -61,7 +61,11 @@ export type ErrorCode =
   | 'timeout'
   | 'process_failed'
   | 'missing_dependency'
-  | 'invalid_notebook';
+  | 'invalid_notebook'
+  | 'conflict'
+  | 'refused'
+  | 'upstream'
+  | 'cancelled';
 
 /** Body of every error response. */
 export interface ErrorResponse {

@@ -21,7 +21,14 @@ const CODES: Record<ErrorCode, CodeInfo> = {
   process_failed: { httpStatus: 500, exitCode: 1 },
   missing_dependency: { httpStatus: 500, exitCode: 1 },
   internal: { httpStatus: 500, exitCode: 1 },
-  invalid_notebook: { httpStatus: 422, exitCode: 2 }
+  invalid_notebook: { httpStatus: 422, exitCode: 2 },
+  /** Someone else changed it meanwhile (a publish, a push): look, then retry. */
+  conflict: { httpStatus: 409, exitCode: 3 },
+  /** The request is understood but its preconditions fail (lint errors, uncommitted files). */
+  refused: { httpStatus: 422, exitCode: 4 },
+  /** S3, the git server or AWS answered with an error or could not be reached. */
+  upstream: { httpStatus: 502, exitCode: 5 },
+  cancelled: { httpStatus: 409, exitCode: 130 }
 };
 
 /**

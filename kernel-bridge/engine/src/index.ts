@@ -9,6 +9,8 @@
  * frontend takes them from source without building the bridge.
  */
 export type * from './api';
+export type * from './gitApi';
+export type * from './taskApi';
 export { ArcadeError, toArcadeError } from './errors';
 
 export {

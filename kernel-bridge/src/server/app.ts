@@ -148,7 +148,7 @@ export function createServer(
     }
   });
 
-  registerRoutes(app, settings);
+  registerRoutes(app, settings, options.reportError);
 
   app.setNotFoundHandler((request, reply) =>
     sendError(
