@@ -9,6 +9,7 @@ import { toArcadeError } from 'arcade-engine';
 import type { Output } from './logger';
 import { runGitServer } from './dev/gitServe';
 import { gitCommand } from './git/commands';
+import { publishCommands } from './publish/commands';
 import { parsePort } from './dev/options';
 import { devDown, devEnv, devUp, type StackContext } from './dev/stack';
 import { runCommand } from './runs/command';
@@ -91,6 +92,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(lintCommand(ctx));
   program.addCommand(lineageCommand(ctx));
   program.addCommand(gitCommand(ctx));
+  publishCommands(ctx).forEach(command => program.addCommand(command));
 
   const dev = program
     .command('dev')

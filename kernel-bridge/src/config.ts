@@ -6,6 +6,7 @@ import {
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseRemote } from './gitRemote';
+import { checkLayoutName, DEFAULT_ASSET_GLOBS } from './publish/keys';
 import { Secret } from './secret';
 
 /**
@@ -26,6 +27,14 @@ export interface Settings {
     displayRemote: string | null;
   };
   environments: string[];
+  publish: {
+    /** Key prefix in the artifact bucket (ARCADE_ARTIFACT_PREFIX). */
+    prefix: string;
+    /** Project name (ARCADE_PROJECT); null: the repository folder's name. */
+    project: string | null;
+    /** Which committed files are published (ARCADE_PUBLISH_GLOBS, comma-separated). */
+    globs: string[];
+  };
   /** Where AWS credentials would come from, without the credentials. */
   awsCredentialSource: 'environment' | 'profile' | 'web-identity' | 'none';
   kernelspecDirs: string[];
@@ -47,6 +56,7 @@ export const DEFAULTS = {
   lakeBucket: 'arcade-lake',
   environments: [...DEFAULT_ENVIRONMENTS],
   maxRuns: 2,
+  artifactPrefix: 'arcade',
   runMaxMinutes: 240
 } as const;
 
@@ -177,6 +187,21 @@ export function loadSettings(
     },
     environments:
       environments.length > 0 ? environments : [...DEFAULTS.environments],
+    publish: {
+      prefix: checkLayoutName(
+        env.ARCADE_ARTIFACT_PREFIX ?? DEFAULTS.artifactPrefix,
+        'ARCADE_ARTIFACT_PREFIX',
+        true
+      ),
+      project:
+        nonEmpty(env.ARCADE_PROJECT) === null
+          ? null
+          : checkLayoutName(env.ARCADE_PROJECT ?? '', 'ARCADE_PROJECT', false),
+      globs:
+        parseList(env.ARCADE_PUBLISH_GLOBS, ',').length > 0
+          ? parseList(env.ARCADE_PUBLISH_GLOBS, ',')
+          : [...DEFAULT_ASSET_GLOBS]
+    },
     awsCredentialSource: awsCredentialSource(env),
     kernelspecDirs: kernelspecDirs(env, home),
     devToken: devToken === null ? null : new Secret(devToken),

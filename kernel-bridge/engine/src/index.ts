@@ -11,6 +11,7 @@
 export type * from './api';
 export type * from './gitApi';
 export type * from './taskApi';
+export type * from './publishApi';
 export { ArcadeError, toArcadeError } from './errors';
 
 export {

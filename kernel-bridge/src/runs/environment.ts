@@ -1,4 +1,4 @@
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { awsCredentialsFrom } from '../awsCredentials';
 import type { Env, Settings } from '../config';
 
 /**
@@ -60,9 +60,7 @@ export async function credentialsEnvironment(
     }
     case 'profile': {
       try {
-        const credentials = await defaultProvider({
-          profile: env.AWS_PROFILE
-        })();
+        const credentials = await awsCredentialsFrom(env)();
         return {
           AWS_ACCESS_KEY_ID: credentials.accessKeyId,
           AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,

@@ -130,6 +130,22 @@ export function createServer(
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
   // A page of another site can send a text/plain POST without a CORS preflight; only JSON is accepted.
   app.removeContentTypeParser('text/plain');
+  // Every other type is read to the end before it is refused: answering 415 while
+  // jupyter-server-proxy is still sending the body breaks its pipe, and it answers 500.
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
+    (_request, _body, done) => {
+      done(
+        new ArcadeError(
+          'unsupported_media_type',
+          'the request body must be application/json',
+          { hint: 'send it with "Content-Type: application/json"' }
+        ),
+        undefined
+      );
+    }
+  );
   const devToken = settings.devToken;
   if (options.requireDevToken && devToken === null) {
     throw new ArcadeError('config', 'dev mode needs ARCADE_DEV_TOKEN', {

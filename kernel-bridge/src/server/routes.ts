@@ -7,6 +7,8 @@ import type {
 import type { Settings } from '../config';
 import { registerGitRoutes } from '../git/routes';
 import { GitService } from '../git/service';
+import { registerPublishRoutes } from '../publish/routes';
+import { PublishService } from '../publish/service';
 import { registerRunRoutes } from '../runs/routes';
 import { registerStageRoutes } from '../stages/routes';
 import { health, publicConfig } from '../status';
@@ -34,9 +36,11 @@ export function registerRoutes(
   );
   registerRunRoutes(app, settings);
   registerStageRoutes(app, settings);
-  registerGitRoutes(
+  const git = new GitService(settings.workspace, process.env);
+  registerGitRoutes(app, git, tasks);
+  registerPublishRoutes(
     app,
-    new GitService(settings.workspace, process.env),
+    new PublishService({ settings, env: process.env, git }),
     tasks
   );
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 
 export interface TaskContext {
   signal: AbortSignal;
-  progress(update: Partial<TaskProgress>): void;
+  progress: (update: Partial<TaskProgress>) => void;
 }
 
 /** Finished tasks kept for clients to read their outcome. */

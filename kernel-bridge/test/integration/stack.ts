@@ -31,7 +31,8 @@ function writeSample(dir: string): void {
     metadata: {},
     execution_count: null,
     outputs: [],
-    source
+    // As JupyterLab saves it: a list of lines (Arc skips a string source).
+    source: source.split(/(?<=\n)/)
   });
   writeFileSync(
     path.join(dir, 'notebooks', 'orders.ipynb'),

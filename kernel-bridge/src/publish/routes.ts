@@ -1,0 +1,79 @@
+import {
+  ArcadeError,
+  isRecord,
+  type SetCurrentResponse,
+  type TaskStartedResponse,
+  type VersionsResponse
+} from 'arcade-engine';
+import type { FastifyInstance } from 'fastify';
+import type { TaskTracker } from '../server/tasks';
+import type { PublishService } from './service';
+
+function body(value: unknown): Record<string, unknown> {
+  if (!isRecord(value)) {
+    throw new ArcadeError('bad_request', 'expected a JSON object');
+  }
+  return value;
+}
+
+function optionalText(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === null || value === '') {
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    throw new ArcadeError('bad_request', `"${name}" must be a string`);
+  }
+  return value;
+}
+
+/** `/api/publish` (a task) and `/api/versions`. */
+export function registerPublishRoutes(
+  app: FastifyInstance,
+  service: PublishService,
+  tasks: TaskTracker
+): void {
+  app.post('/api/publish', (request, reply): TaskStartedResponse => {
+    const { repo, ref, push, dryRun } = body(request.body);
+    const publishRequest = {
+      repo: optionalText(repo, 'repo'),
+      ref: optionalText(ref, 'ref'),
+      push: push === true,
+      dryRun: dryRun === true
+    };
+    void reply.code(202);
+    return {
+      task: tasks.start(
+        'publish',
+        `publish ${publishRequest.ref ?? 'HEAD'}`,
+        ctx =>
+          service.publish(publishRequest, {
+            signal: ctx.signal,
+            progress: ctx.progress
+          })
+      )
+    };
+  });
+
+  app.get<{ Querystring: { repo?: string } }>(
+    '/api/versions',
+    (request): Promise<VersionsResponse> => service.versions(request.query.repo)
+  );
+
+  app.post('/api/versions/current', (request): Promise<SetCurrentResponse> => {
+    const { repo, version, expected } = body(request.body);
+    if (typeof version !== 'string') {
+      throw new ArcadeError('bad_request', '"version" must be a commit SHA');
+    }
+    if (
+      expected !== undefined &&
+      expected !== null &&
+      typeof expected !== 'string'
+    ) {
+      throw new ArcadeError(
+        'bad_request',
+        '"expected" must be a version or null'
+      );
+    }
+    return service.setCurrent(repo, version, expected);
+  });
+}
