@@ -26,6 +26,15 @@ export {
   type CompileOptions
 } from './compile';
 export { viewColumns } from './columns';
+export {
+  diffNotebooks,
+  textDiff,
+  type DiffLine,
+  type NotebookDiff,
+  type OptionChange,
+  type StageChange,
+  type StagePlace
+} from './diff';
 export { DEFAULT_ENVIRONMENTS } from './environments';
 export { buildLineage, lineageToDot } from './lineage';
 export {
