@@ -145,7 +145,7 @@ test-integration: install minio kernel
 	cd kernel-bridge && npm run --silent test:integration
 	$(VENV)/bin/pytest -q tests
 
-test-ui: install chromium ui-tests/node_modules/.installed kernel
+test-ui: install chromium ui-tests/node_modules/.installed kernel minio
 	cd ui-tests && CI=1 npm test
 
 screenshot: install chromium ui-tests/node_modules/.installed
@@ -173,7 +173,7 @@ $(LAB_OVERRIDES):
 demo: install kernel stack-up $(LAB_OVERRIDES)
 	@if [ ! -d $(DEMO_WORKSPACE)/.git ]; then \
 	  eval "$$($(ARCADE) dev env --state $(STATE))"; \
-	  git clone --quiet "$$ARCADE_GIT_REMOTE" $(DEMO_WORKSPACE); \
+	  $(ARCADE) git clone "$$ARCADE_GIT_REMOTE" $(DEMO_WORKSPACE); \
 	  echo "Cloned the sample workspace into $(DEMO_WORKSPACE)"; \
 	fi
 	$(MAKE) --no-print-directory sample-data

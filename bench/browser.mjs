@@ -36,7 +36,10 @@ function serve(engineFile) {
  * @returns {Promise<object>} timings in milliseconds measured inside the page.
  */
 export async function benchBrowserRelint({ repo, notebookText, iterations }) {
-  const engineFile = path.join(repo, 'kernel-bridge/engine/dist/index.browser.mjs');
+  const engineFile = path.join(
+    repo,
+    'kernel-bridge/engine/dist/index.browser.mjs'
+  );
   const server = await serve(engineFile);
   const executablePath = process.env.ARCADE_CHROMIUM ?? '/usr/bin/chromium';
   const browser = await chromium.launch({

@@ -9,8 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import engineModule from '../kernel-bridge/engine/dist/index.cjs';
-import runtimeModule from '../kernel-bridge/lib/bench/runtime.cjs';
+import runtimeModule from '../kernel-bridge/lib/bench/runs/runtime.cjs';
 import { benchBrowserRelint } from './browser.mjs';
+import { machine } from './common.mjs';
 import { CELLS, generateNotebook, median } from './notebook.mjs';
 
 const { compileNotebook, lintNotebook } = engineModule;
@@ -157,13 +158,7 @@ const results = {
         },
   ratio: arcMedian === null ? null : arcMedian / lintColdMedian,
   ratioBrowserRelint: arcMedian === null ? null : arcMedian / browserMedian,
-  machine: {
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryBytes: os.totalmem(),
-    node: process.version
-  },
+  machine: machine(),
   date: new Date().toISOString()
 };
 mkdirSync(path.join(here, 'results'), { recursive: true });

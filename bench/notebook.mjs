@@ -60,10 +60,4 @@ export function generateNotebook(salt = '') {
   });
 }
 
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? sorted[mid]
-    : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+export { median } from './common.mjs';

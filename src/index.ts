@@ -1,5 +1,7 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { bridgePlugin } from './bridge/plugin';
+import { gitPlugin } from './git/plugin';
+import { publishPlugin } from './publish/plugin';
 import { runsPlugin } from './runs/plugin';
 import { stagesPlugin } from './stages/plugin';
 import { statusPlugin } from './status/plugin';
@@ -11,7 +13,9 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   bridgePlugin,
   statusPlugin,
   runsPlugin,
-  stagesPlugin
+  stagesPlugin,
+  gitPlugin,
+  publishPlugin
 ];
 
 export default plugins;

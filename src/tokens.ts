@@ -1,4 +1,9 @@
-import type { ConfigResponse, HealthResponse } from 'arcade-engine';
+import type {
+  ConfigResponse,
+  GitLogEntry,
+  GitStatusResponse,
+  HealthResponse
+} from 'arcade-engine';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { ServerConnection } from '@jupyterlab/services';
 import { Token } from '@lumino/coreutils';
@@ -105,6 +110,26 @@ export const IArcadeStages = new Token<IArcadeStages>(
 );
 
 /**
+ * The workspace repository as the Git panel shows it.
+ */
+export interface IArcadeGitModel extends IDisposable {
+  readonly status: GitStatusResponse | null;
+  readonly history: GitLogEntry[];
+  readonly error: ArcadeRequestError | null;
+  readonly busy: boolean;
+  /** The workspace folder followed; status names its repository's root. */
+  readonly repo: string;
+  readonly changed: ISignal<IArcadeGitModel, void>;
+  /** Read status and history now. */
+  refresh(): Promise<void>;
+}
+
+export const IArcadeGitModel = new Token<IArcadeGitModel>(
+  'jupyterlab-arcade:IArcadeGitModel',
+  'The git status and history of the workspace repository, refreshed on save and focus.'
+);
+
+/**
  * Command ids registered by Arcade.
  */
 export namespace CommandIDs {
@@ -118,4 +143,18 @@ export namespace CommandIDs {
   export const showProblems = 'arcade:show-problems';
   export const showLineage = 'arcade:show-lineage';
   export const editStageOptions = 'arcade:edit-stage-options';
+  export const openGitPanel = 'arcade:git-open-panel';
+  export const gitRefresh = 'arcade:git-refresh';
+  export const gitCommit = 'arcade:git-commit';
+  export const gitPush = 'arcade:git-push';
+  export const gitPull = 'arcade:git-pull';
+  export const gitDiscard = 'arcade:git-discard';
+  export const gitNewBranch = 'arcade:git-new-branch';
+  export const gitSwitchBranch = 'arcade:git-switch-branch';
+  export const gitOpenDiff = 'arcade:git-open-diff';
+  export const gitClone = 'arcade:git-clone';
+  export const publish = 'arcade:publish';
+  export const commitAndPublish = 'arcade:commit-and-publish';
+  export const showVersions = 'arcade:show-versions';
+  export const setCurrentVersion = 'arcade:set-current-version';
 }

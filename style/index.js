@@ -1,2 +1,3 @@
 import './base.css';
 import './stages.css';
+import './git.css';

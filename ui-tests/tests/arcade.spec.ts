@@ -14,7 +14,9 @@ test.describe('jupyterlab-arcade', () => {
       { id: 'jupyterlab-arcade:bridge', active: true },
       { id: 'jupyterlab-arcade:status', active: true },
       { id: 'jupyterlab-arcade:runs', active: true },
-      { id: 'jupyterlab-arcade:stages', active: true }
+      { id: 'jupyterlab-arcade:stages', active: true },
+      { id: 'jupyterlab-arcade:git', active: true },
+      { id: 'jupyterlab-arcade:publish', active: true }
     ]);
   });
 

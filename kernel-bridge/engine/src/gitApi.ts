@@ -145,3 +145,10 @@ export interface GitFileResponse {
   /** Null when the file does not exist there. */
   text: string | null;
 }
+
+/** `GET /api/git/changes?repo=…&from=…&to=…`: files that differ between two commits. */
+export interface GitChangesResponse {
+  from: string;
+  to: string;
+  files: GitCommitFile[];
+}

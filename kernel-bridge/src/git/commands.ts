@@ -2,6 +2,7 @@ import { ArcadeError, type GitFileStatus } from 'arcade-engine';
 import { Command } from 'commander';
 import git from 'isomorphic-git';
 import fs from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliContext } from '../cli';
 import { GitService } from './service';
@@ -150,9 +151,16 @@ export function gitCommand(ctx: CliContext): Command {
         directory: string | undefined,
         flags: JsonFlag & { branch?: string }
       ) => {
-        const result = await new GitService(ctx.cwd, ctx.env).clone(
+        // The new folder may be anywhere the user can write: clone from its parent.
+        const target =
+          directory === undefined
+            ? undefined
+            : path.resolve(ctx.cwd, directory);
+        const parent = target === undefined ? ctx.cwd : path.dirname(target);
+        await mkdir(parent, { recursive: true });
+        const result = await new GitService(parent, ctx.env).clone(
           url,
-          directory,
+          target === undefined ? undefined : path.basename(target),
           flags.branch
         );
         print(

@@ -347,18 +347,13 @@ export async function history(
   );
 }
 
-/** A file's bytes at a commit, or null when it has no such file. */
-export async function readAt(
-  repo: Repo,
-  ref: string,
-  filepath: string
-): Promise<Uint8Array | null> {
-  let oid: string;
+/** The commit a branch, ref or (abbreviated) SHA names. */
+export async function resolveCommit(repo: Repo, ref: string): Promise<string> {
   try {
-    oid = await git.resolveRef({ fs, dir: repo.dir, ref });
+    return await git.resolveRef({ fs, dir: repo.dir, ref });
   } catch {
     try {
-      oid = await git.expandOid({
+      return await git.expandOid({
         fs,
         dir: repo.dir,
         oid: ref,
@@ -368,6 +363,15 @@ export async function readAt(
       throw gitError(error, { action: `read ${ref}` });
     }
   }
+}
+
+/** A file's bytes at a commit, or null when it has no such file. */
+export async function readAt(
+  repo: Repo,
+  ref: string,
+  filepath: string
+): Promise<Uint8Array | null> {
+  const oid = await resolveCommit(repo, ref);
   try {
     const { blob } = await git.readBlob({
       fs,

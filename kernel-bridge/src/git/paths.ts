@@ -57,9 +57,9 @@ function inside(root: string, candidate: string): boolean {
 }
 
 /**
- * The repository a request names: a workspace-relative folder (`.` by
- * default) that holds `.git`, resolved through symbolic links and refused
- * unless it stays inside the workspace.
+ * The repository a request names: the workspace-relative folder (`.` by
+ * default) or the nearest folder above it that holds `.git`, resolved
+ * through symbolic links and refused unless it stays inside the workspace.
  */
 export async function resolveRepo(
   workspace: string,
@@ -86,13 +86,29 @@ export async function resolveRepo(
   if (!inside(root, dir)) {
     throw badRequest('"repo" must stay inside the workspace');
   }
-  try {
-    await stat(path.join(dir, '.git'));
-  } catch {
-    throw new ArcadeError('not_found', `${value} is not a git repository`, {
+  // The folder itself or the nearest one above it (inside the workspace) that holds .git.
+  let found: string | null = null;
+  for (
+    let candidate = dir;
+    inside(root, candidate);
+    candidate = path.dirname(candidate)
+  ) {
+    try {
+      await stat(path.join(candidate, '.git'));
+      found = candidate;
+      break;
+    } catch {
+      if (candidate === root) {
+        break;
+      }
+    }
+  }
+  if (found === null) {
+    throw new ArcadeError('not_found', `${value} is not in a git repository`, {
       hint: 'clone one from the Git panel, or run "git init" there'
     });
   }
+  dir = found;
   const name = path.relative(root, dir);
   return { dir, name: name === '' ? '.' : name };
 }

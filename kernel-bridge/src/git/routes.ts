@@ -2,6 +2,7 @@ import {
   ArcadeError,
   isRecord,
   type GitBranchesResponse,
+  type GitChangesResponse,
   type GitCommitResponse,
   type GitFileResponse,
   type GitLogResponse,
@@ -111,6 +112,16 @@ export function registerGitRoutes(
         request.query.ref || undefined
       );
     }
+  );
+
+  app.get<{ Querystring: Query }>(
+    '/api/git/changes',
+    (request): Promise<GitChangesResponse> =>
+      service.changes(
+        request.query.repo,
+        text(request.query.from, 'from') ?? '',
+        request.query.to || undefined
+      )
   );
 
   app.get<{ Querystring: Query }>(

@@ -1,6 +1,7 @@
 import {
   ArcadeError,
   type GitBranchesResponse,
+  type GitChangesResponse,
   type GitCloneResponse,
   type GitCommitResponse,
   type GitFileResponse,
@@ -163,6 +164,24 @@ export class GitService {
     }
     return {
       entries: await local.history(await this.repo(relative), limit, ref)
+    };
+  }
+
+  /** Files that differ between two commits (`to` defaults to HEAD). */
+  async changes(
+    relative: unknown,
+    from: string,
+    to = 'HEAD'
+  ): Promise<GitChangesResponse> {
+    const repo = await this.repo(relative);
+    const [fromOid, toOid] = await Promise.all([
+      local.resolveCommit(repo, from),
+      local.resolveCommit(repo, to)
+    ]);
+    return {
+      from: fromOid,
+      to: toOid,
+      files: await local.commitFiles(repo, toOid, fromOid)
     };
   }
 

@@ -85,6 +85,15 @@ export async function moveCurrent(
   } catch (error) {
     if (error instanceof ArcadeError && error.code === 'conflict') {
       const after = await store.getJson(key);
+      // Our own write, whose answer was lost and whose retry then failed the condition.
+      if (
+        after !== null &&
+        isPointer(after.value) &&
+        after.value.version === version &&
+        after.value.updatedAt === pointer.updatedAt
+      ) {
+        return { current: version, previous };
+      }
       throw conflict(
         after !== null && isPointer(after.value) ? after.value.version : null,
         after?.value

@@ -70,6 +70,10 @@ describe('git on the workspace repository (isomorphic-git against git http-backe
       files: []
     });
     expect(status.head).toMatch(/^[0-9a-f]{40}$/);
+    // A folder inside the repository names the repository around it.
+    expect((await service.status('project/notebooks')).repo).toBe('project');
+    expect((await refusal(service.status('..'))).code).toBe('bad_request');
+    expect((await refusal(service.status('.'))).code).toBe('not_found');
   });
 
   it('reports staged, unstaged and untracked files; stages, unstages and discards whole files', async () => {

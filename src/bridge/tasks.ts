@@ -1,0 +1,157 @@
+import { Notification } from '@jupyterlab/apputils';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { Poll } from '@lumino/polling';
+import type { ErrorCode, TaskSummary } from 'arcade-engine';
+import { describeProgress } from './progress';
+import { ArcadeRequestError, isRecord, unexpectedBody } from '../request';
+import type { IArcadeBridge } from '../tokens';
+
+export function isTaskSummary(value: unknown): value is TaskSummary {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.status === 'string' &&
+    isRecord(value.progress)
+  );
+}
+
+/** Starts a long operation: the bridge answers 202 with its task. */
+export async function startTask(
+  bridge: IArcadeBridge,
+  endpoint: string,
+  body: unknown
+): Promise<TaskSummary> {
+  const answer = await bridge.request(endpoint, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' }
+  });
+  if (!isRecord(answer) || !isTaskSummary(answer.task)) {
+    throw unexpectedBody(`POST ${endpoint}`);
+  }
+  return answer.task;
+}
+
+export async function cancelTask(
+  bridge: IArcadeBridge,
+  id: string
+): Promise<void> {
+  await bridge.request(`api/tasks/${encodeURIComponent(id)}`, {
+    method: 'DELETE'
+  });
+}
+
+/**
+ * Follows a task until it ends, reporting each progress update.
+ * Resolves with its final summary (succeeded, failed or cancelled).
+ */
+export async function followTask(
+  bridge: IArcadeBridge,
+  task: TaskSummary,
+  onProgress: (task: TaskSummary) => void = () => undefined,
+  interval = 250
+): Promise<TaskSummary> {
+  let latest = task;
+  if (latest.status !== 'running') {
+    return latest;
+  }
+  const poll = new Poll({
+    auto: false,
+    factory: async () => {
+      const body = await bridge.request(
+        `api/tasks/${encodeURIComponent(task.id)}`
+      );
+      if (!isTaskSummary(body)) {
+        throw unexpectedBody('api/tasks/…');
+      }
+      latest = body;
+      onProgress(latest);
+      if (latest.status !== 'running') {
+        poll.dispose();
+      }
+    },
+    frequency: { interval, backoff: true, max: 5 * interval },
+    standby: 'never',
+    name: `arcade:task:${task.id}`
+  });
+  await new Promise<void>(resolve => {
+    poll.disposed.connect(() => {
+      resolve();
+    });
+    void poll.start();
+  });
+  return latest;
+}
+
+/** The error of a failed task, as the bridge described it. */
+export function taskError(task: TaskSummary): ArcadeRequestError {
+  return new ArcadeRequestError({
+    kind: 'http',
+    status: 200,
+    code: (task.error?.code ?? 'internal') as ErrorCode,
+    message: task.error?.message ?? 'the operation failed'
+  });
+}
+
+/**
+ * Runs a task with a JupyterLab notification: progress while it runs, a
+ * Cancel action, then the outcome. Resolves with the final summary.
+ */
+export async function runTaskWithProgress(
+  bridge: IArcadeBridge,
+  start: () => Promise<TaskSummary>,
+  options: {
+    trans: TranslationBundle;
+    title: string;
+    success: (task: TaskSummary) => string;
+    failure?: (task: TaskSummary) => string;
+    actions?: Notification.IAction[];
+  }
+): Promise<TaskSummary> {
+  const { trans, title } = options;
+  const id = Notification.emit(title, 'in-progress', { autoClose: false });
+  let task: TaskSummary;
+  try {
+    task = await start();
+  } catch (error) {
+    Notification.dismiss(id);
+    throw error;
+  }
+  const cancel: Notification.IAction = {
+    label: trans.__('Cancel'),
+    caption: trans.__('Stop it; nothing half-done is kept'),
+    callback: event => {
+      event.preventDefault();
+      void cancelTask(bridge, task.id);
+    }
+  };
+  const final = await followTask(bridge, task, latest => {
+    if (latest.status === 'running') {
+      Notification.update({
+        id,
+        message: `${title} — ${describeProgress(latest.progress, trans)}`,
+        type: 'in-progress',
+        autoClose: false,
+        actions: [cancel]
+      });
+    }
+  });
+  const failed = final.status !== 'succeeded';
+  Notification.update({
+    id,
+    message: failed
+      ? (options.failure?.(final) ??
+        (final.status === 'cancelled'
+          ? trans.__('%1: cancelled', title)
+          : trans.__('%1 failed: %2', title, final.error?.message ?? '')))
+      : options.success(final),
+    type: failed
+      ? final.status === 'cancelled'
+        ? 'warning'
+        : 'error'
+      : 'success',
+    autoClose: failed ? false : 6000,
+    actions: options.actions ?? []
+  });
+  return final;
+}
