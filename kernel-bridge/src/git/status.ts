@@ -1,129 +1,20 @@
-import type {
-  GitFileStatus,
-  StagedChange,
-  UnstagedChange
-} from 'arcade-engine';
+import type { GitFileStatus } from 'arcade-engine';
 import git from 'isomorphic-git';
 import fs from 'node:fs';
-import { access } from 'node:fs/promises';
-import path from 'node:path';
+import { worktreeStatus, type WorktreeCache } from './worktree';
 
-/** A row of isomorphic-git's statusMatrix: path, HEAD, WORKDIR, STAGE. */
-export type MatrixRow = [string, number, number, number];
-
-/**
- * One file's status from its statusMatrix row. HEAD: 0 absent, 1 present.
- * WORKDIR: 0 absent, 1 same as HEAD, 2 differs from HEAD. STAGE: 0 absent,
- * 1 same as HEAD, 2 same as WORKDIR, 3 differs from both. Null when clean.
- */
-export function fileStatus(row: MatrixRow): GitFileStatus | null {
-  const [file, head, workdir, stage] = row;
-  let staged: StagedChange | null = null;
-  if (head === 0 && stage !== 0) {
-    staged = 'added';
-  } else if (head === 1 && stage === 0) {
-    staged = 'deleted';
-  } else if (head === 1 && (stage === 3 || (stage === 2 && workdir === 2))) {
-    staged = 'modified';
-  }
-  let unstaged: UnstagedChange | null = null;
-  if (stage === 0 && workdir !== 0) {
-    unstaged = 'untracked';
-  } else if (stage !== 0 && workdir === 0) {
-    unstaged = 'deleted';
-  } else if ((stage === 1 && workdir === 2) || stage === 3) {
-    unstaged = 'modified';
-  }
-  if (staged === null && unstaged === null) {
-    return null;
-  }
-  return { path: file, staged, unstaged, conflicted: false };
-}
-
-/** Kept per repository between calls: isomorphic-git's object and index caches. */
-export class RepoCache {
+/** Kept per repository between calls: isomorphic-git's object cache and HEAD's flattened tree. */
+export class RepoCache implements WorktreeCache {
   readonly git: object = {};
-}
-
-const MERGE_MARKERS = [
-  'MERGE_HEAD',
-  'CHERRY_PICK_HEAD',
-  'REVERT_HEAD',
-  'REBASE_HEAD'
-];
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Unmerged paths, which only a merge made with another tool leaves: when git
- * says one is in progress, a dry-run commit lists them.
- */
-export async function unmergedPaths(
-  dir: string,
-  cache: RepoCache
-): Promise<string[]> {
-  const markers = await Promise.all(
-    MERGE_MARKERS.map(name => exists(path.join(dir, '.git', name)))
-  );
-  if (!markers.some(Boolean)) {
-    return [];
-  }
-  try {
-    await git.commit({
-      fs,
-      dir,
-      cache: cache.git,
-      dryRun: true,
-      message: 'probe',
-      author: { name: 'probe', email: 'probe' }
-    });
-    return [];
-  } catch (error) {
-    const data = (error as { data?: { filepaths?: unknown } }).data;
-    return Array.isArray(data?.filepaths)
-      ? data.filepaths.filter(
-          (item): item is string => typeof item === 'string'
-        )
-      : [];
-  }
+  headTree?: WorktreeCache['headTree'];
 }
 
 /** Every changed, staged, untracked or unmerged file, sorted by path. */
-export async function changedFiles(
+export function changedFiles(
   dir: string,
   cache: RepoCache
 ): Promise<GitFileStatus[]> {
-  const [matrix, unmerged] = await Promise.all([
-    git.statusMatrix({ fs, dir, cache: cache.git }),
-    unmergedPaths(dir, cache)
-  ]);
-  const conflicted = new Set(unmerged);
-  const files: GitFileStatus[] = [];
-  for (const row of matrix) {
-    const status = fileStatus(row);
-    if (conflicted.has(row[0])) {
-      files.push({
-        path: row[0],
-        staged: status?.staged ?? null,
-        unstaged: status?.unstaged ?? null,
-        conflicted: true
-      });
-      conflicted.delete(row[0]);
-    } else if (status !== null) {
-      files.push(status);
-    }
-  }
-  for (const file of conflicted) {
-    files.push({ path: file, staged: null, unstaged: null, conflicted: true });
-  }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return worktreeStatus(dir, cache);
 }
 
 /** Commits reachable from `ref` and not from `other`, counted up to `limit`. */

@@ -23,6 +23,7 @@ import {
   type Layout
 } from './keys';
 import { commitAssets, type SourceFile } from './source';
+import { eachLimited } from '../concurrency';
 import { ArtifactStore, expectedEtag } from './store';
 import { isManifest, listVersions, moveCurrent, short } from './versions';
 
@@ -41,7 +42,7 @@ export interface PublishDeps {
   concurrency?: number;
 }
 
-const UPLOAD_CONCURRENCY = 4;
+const UPLOAD_CONCURRENCY = 10;
 
 function whereIs(d: LintDiagnostic): string {
   return `${d.file}${d.cell === null ? '' : ` cell ${d.cell + 1}`} line ${d.line}`;
@@ -54,31 +55,6 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
       'the publish was cancelled; no version was made current'
     );
   }
-}
-
-/** Runs `work` over `items`, at most `limit` at once, stopping at the first failure. */
-async function eachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>
-): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      try {
-        await work(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker)
-  );
 }
 
 /** Commit & Publish: the committed ETL assets of one commit become an immutable version on S3. */
@@ -374,6 +350,7 @@ export class PublishService {
       async ([key, file]) => {
         throwIfAborted(options.signal);
         await store.put(key, file.content, {
+          sha256: file.sha256,
           contentType: file.path.endsWith('.sql')
             ? 'text/plain; charset=utf-8'
             : 'application/json',

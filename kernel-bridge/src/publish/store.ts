@@ -29,6 +29,8 @@ export interface PutOptions {
   ifMatch?: string;
   /** Write only if no object exists. */
   ifNoneMatch?: boolean;
+  /** The body's SHA-256 in hex, when the caller has it already. */
+  sha256?: string;
   signal?: AbortSignal;
 }
 
@@ -191,7 +193,7 @@ export class ArtifactStore {
     options: { concurrency?: number; config?: S3ClientConfig; env?: Env } = {}
   ) {
     this.bucket = s3.artifactBucket;
-    this.#concurrency = options.concurrency ?? 4;
+    this.#concurrency = options.concurrency ?? 4; // parts of one multipart upload at once
     this.client = new S3Client({
       region: s3.region,
       ...(s3.endpoint === null
@@ -331,7 +333,10 @@ export class ArtifactStore {
     body: Uint8Array,
     options: PutOptions = {}
   ): Promise<void> {
-    const checksum = createHash('sha256').update(body).digest('base64');
+    const checksum =
+      options.sha256 === undefined
+        ? createHash('sha256').update(body).digest('base64')
+        : Buffer.from(options.sha256, 'hex').toString('base64');
     try {
       if (
         body.byteLength >= MULTIPART_THRESHOLD &&

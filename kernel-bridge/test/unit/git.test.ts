@@ -3,36 +3,6 @@ import { GitCredentials, parseSecretString } from '../../src/git/auth';
 import { userFromConfigText } from '../../src/git/author';
 import { gitError } from '../../src/git/errors';
 import { repoPath } from '../../src/git/paths';
-import { fileStatus, type MatrixRow } from '../../src/git/status';
-
-describe('fileStatus (statusMatrix rows)', () => {
-  it.each<[MatrixRow, string | null, string | null]>([
-    [['a', 1, 1, 1], null, null],
-    [['a', 0, 2, 0], null, 'untracked'],
-    [['a', 0, 2, 2], 'added', null],
-    [['a', 0, 2, 3], 'added', 'modified'],
-    [['a', 0, 0, 3], 'added', 'deleted'],
-    [['a', 1, 2, 1], null, 'modified'],
-    [['a', 1, 2, 2], 'modified', null],
-    [['a', 1, 2, 3], 'modified', 'modified'],
-    [['a', 1, 0, 1], null, 'deleted'],
-    [['a', 1, 0, 0], 'deleted', null],
-    [['a', 1, 1, 0], 'deleted', 'untracked'],
-    [['a', 1, 1, 3], 'modified', 'modified']
-  ])('%j → staged %s, unstaged %s', (row, staged, unstaged) => {
-    const status = fileStatus(row);
-    if (staged === null && unstaged === null) {
-      expect(status).toBeNull();
-    } else {
-      expect(status).toEqual({
-        path: 'a',
-        staged,
-        unstaged,
-        conflicted: false
-      });
-    }
-  });
-});
 
 describe('git credentials', () => {
   it('reads a Secrets Manager secret as the token or as JSON', () => {
