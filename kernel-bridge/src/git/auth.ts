@@ -1,5 +1,6 @@
 import { ArcadeError, isRecord } from 'arcade-engine';
 import type { Env } from '../config';
+import { awsCredentialsFrom } from '../awsCredentials';
 import { Secret } from '../secret';
 
 /** What isomorphic-git's onAuth callback answers. */
@@ -88,11 +89,28 @@ export function parseSecretString(text: string): GitAuth {
   return { username: DEFAULT_TOKEN_USER, password: trimmed };
 }
 
-/** The default reader: @aws-sdk/client-secrets-manager with the default credential chain. */
-export const readAwsSecret: SecretReader = async secretId => {
+/**
+ * The default reader: @aws-sdk/client-secrets-manager with the credentials,
+ * region and endpoint (`AWS_ENDPOINT_URL_SECRETSMANAGER` or
+ * `AWS_ENDPOINT_URL`, e.g. a local stand-in) of the given environment.
+ */
+export async function readAwsSecret(
+  secretId: string,
+  env: Env
+): Promise<string> {
   const { SecretsManagerClient, GetSecretValueCommand } =
     await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({});
+  const endpoint =
+    nonEmpty(env.AWS_ENDPOINT_URL_SECRETSMANAGER) ??
+    nonEmpty(env.AWS_ENDPOINT_URL);
+  const client = new SecretsManagerClient({
+    region:
+      nonEmpty(env.AWS_REGION) ??
+      nonEmpty(env.AWS_DEFAULT_REGION) ??
+      'us-east-1',
+    credentials: awsCredentialsFrom(env),
+    ...(endpoint === null ? {} : { endpoint })
+  });
   try {
     const answer = await client.send(
       new GetSecretValueCommand({ SecretId: secretId })
@@ -120,7 +138,7 @@ export const readAwsSecret: SecretReader = async secretId => {
   } finally {
     client.destroy();
   }
-};
+}
 
 /**
  * The bridge's git credentials. The value is read once (a Secrets Manager
@@ -133,9 +151,9 @@ export class GitCredentials {
   readonly #readSecret: SecretReader;
   #cached: { username: string; password: Secret } | null = null;
 
-  constructor(env: Env, readSecret: SecretReader = readAwsSecret) {
+  constructor(env: Env, readSecret?: SecretReader) {
     this.#env = env;
-    this.#readSecret = readSecret;
+    this.#readSecret = readSecret ?? (id => readAwsSecret(id, env));
     const remote = remoteUrl(env);
     const origin = remote === null ? null : remote.origin;
     if (nonEmpty(env.ARCADE_GIT_TOKEN) !== null) {

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -8,85 +7,11 @@ import {
   statSync,
   writeFileSync
 } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ErrorResponse, HealthResponse } from 'arcade-engine';
-import { arcade, BIN, freePort } from './helpers';
-
-interface HttpAnswer {
-  status: number;
-  body: string;
-}
-
-function httpRequest(
-  target: { socketPath: string } | { port: number },
-  method: string,
-  urlPath: string,
-  headers: Record<string, string> = {}
-): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        ...('socketPath' in target
-          ? { socketPath: target.socketPath }
-          : { host: '127.0.0.1', port: target.port }),
-        method,
-        path: urlPath,
-        headers
-      },
-      res => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, body });
-        });
-      }
-    );
-    req.once('error', reject);
-    req.end();
-  });
-}
-
-/** Starts `arcade serve …` and waits for its "listening" line. */
-function startServe(
-  args: string[],
-  env: NodeJS.ProcessEnv
-): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('listening on')) {
-        resolve(child);
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', code => {
-      reject(new Error(`arcade serve exited with ${String(code)}: ${stderr}`));
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise(resolve => {
-    if (child.exitCode !== null) {
-      resolve(child.exitCode);
-      return;
-    }
-    child.removeAllListeners('exit');
-    child.once('exit', code => {
-      resolve(code);
-    });
-    child.kill('SIGTERM');
-  });
-}
+import { arcade, freePort } from './helpers';
+import { httpRequest, startServe, stop } from './serveHelpers';
 
 let tmp: string;
 let kernels: string;
