@@ -190,8 +190,8 @@ demo: install kernel stack-up $(LAB_OVERRIDES)
 
 # ---------------------------------------------------------------- misc
 
-# Compile speed against Arc's own lintOnly in the same run; JSON results in bench/results/.
-bench: bridge arc-jars $(ARC_DELTA_JAR)
+# Compile speed against Arc's own lintOnly, git status/commit against git and publish against aws s3 sync, each in the same run; JSON results in bench/results/.
+bench: venv bridge minio arc-jars $(ARC_DELTA_JAR)
 	cd kernel-bridge && npm run --silent bench
 
 clean: stack-down

@@ -414,6 +414,36 @@ describe('Commit & Publish to the real S3 server', () => {
     }
   }, 120000);
 
+  it('a cancelled publish leaves nothing the versions list or current.json calls complete', async () => {
+    writeFileSync(path.join(repoDir(), 'sql', 'cancelled.sql'), 'SELECT 42\n');
+    const commit = await commitAll(repoDir(), 'To be cancelled');
+    await git.push('project');
+    const before = await json<CurrentPointer>(`${base}/current.json`);
+    const controller = new AbortController();
+    const cancelled = await refusal(
+      publisher().publish(
+        { repo: 'project' },
+        {
+          signal: controller.signal,
+          progress: update => {
+            if (update.phase === 'Uploading') {
+              controller.abort();
+            }
+          }
+        }
+      )
+    );
+    expect(cancelled.code).toBe('cancelled');
+    expect(await json<CurrentPointer>(`${base}/current.json`)).toEqual(before);
+    const listed = await publisher().versions('project');
+    expect(listed.versions.map(v => v.version)).not.toContain(commit);
+    // Publishing it again completes it.
+    expect((await publisher().publish({ repo: 'project' })).version).toBe(
+      commit
+    );
+    await expectComplete(commit);
+  });
+
   it('no response, error or CLI output carries a credential in use', () => {
     const all = texts.join('\n');
     expect(all.length).toBeGreaterThan(0);
