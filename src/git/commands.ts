@@ -16,6 +16,15 @@ import { DiffPanel, type IDiffSource } from './diffView';
 import type { GitModel } from './model';
 import type { GitPanel } from './panel';
 
+/** The arguments of the commands that commit: the commit message. */
+export const MESSAGE_ARGS = {
+  args: {
+    type: 'object',
+    properties: { message: { type: 'string' } },
+    required: ['message']
+  }
+};
+
 export interface IGitCommandsOptions {
   model: GitModel;
   panel: GitPanel;
@@ -70,13 +79,7 @@ export function addCommands(
     caption: trans.__(
       'Commit the staged files with the message in the Git panel'
     ),
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: { message: { type: 'string' } },
-        required: ['message']
-      }
-    },
+    describedBy: MESSAGE_ARGS,
     execute: async args => {
       const message = typeof args.message === 'string' ? args.message : '';
       try {

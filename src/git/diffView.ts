@@ -1,9 +1,9 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import type { DiffLine, NotebookDiff, StageChange } from 'arcade-engine';
-import { isArcKernelspec } from 'arcade-engine/core';
-import { isRecord } from '../request';
+import { isArcNotebookText } from 'arcade-engine/core';
 import { loadEngine } from '../stages/engine';
+import { element } from '../dom';
 
 /** What a diff compares: one file on two sides (null where it does not exist). */
 export interface IDiffSource {
@@ -18,22 +18,6 @@ export type DiffResult =
   | { kind: 'stages'; diff: NotebookDiff }
   | { kind: 'text'; lines: DiffLine[] }
   | { kind: 'error'; message: string };
-
-function isArcNotebookText(text: string | null): boolean {
-  if (text === null) {
-    return false;
-  }
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return (
-      isRecord(parsed) &&
-      isRecord(parsed.metadata) &&
-      isArcKernelspec(parsed.metadata.kernelspec)
-    );
-  } catch {
-    return false;
-  }
-}
 
 const EMPTY_ARC_NOTEBOOK = JSON.stringify({
   cells: [],
@@ -68,17 +52,6 @@ export async function computeDiff(source: IDiffSource): Promise<DiffResult> {
       message: error instanceof Error ? error.message : String(error)
     };
   }
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text = ''
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = text;
-  return node;
 }
 
 function renderLines(lines: DiffLine[]): HTMLElement {

@@ -5,36 +5,12 @@ import type { GitFileStatus, GitLogEntry } from 'arcade-engine';
 import { describeError } from '../status/format';
 import { CommandIDs } from '../tokens';
 import type { GitModel } from './model';
+import { button, element } from '../dom';
 
 /** Rows shown per group before "show all": keeps the panel quick on huge change sets. */
 export const ROWS_PER_GROUP = 300;
 
 type Group = 'conflicted' | 'staged' | 'unstaged' | 'untracked';
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text = ''
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = text;
-  return node;
-}
-
-function button(
-  label: string,
-  className: string,
-  title: string,
-  onClick: () => void
-): HTMLButtonElement {
-  const node = element('button', `jp-Button jp-mod-styled ${className}`, label);
-  node.type = 'button';
-  node.title = title;
-  node.setAttribute('aria-label', title);
-  node.addEventListener('click', onClick);
-  return node;
-}
 
 /** Which groups a file appears in (a file can be staged and still changed). */
 export function groupsOf(file: GitFileStatus): Group[] {

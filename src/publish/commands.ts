@@ -11,7 +11,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { PublishResponse, TaskSummary } from 'arcade-engine';
 import { formatBytes } from '../bridge/progress';
 import { runTaskWithProgress } from '../bridge/tasks';
-import { reportFailure } from '../git/commands';
+import { MESSAGE_ARGS, reportFailure } from '../git/commands';
 import { isArcNotebook, showCell } from '../notebook';
 import {
   CommandIDs,
@@ -226,13 +226,7 @@ export function addCommands(
   commands.addCommand(CommandIDs.commitAndPublish, {
     label: trans.__('Commit & Publish'),
     caption: trans.__('Commit the staged files, push, and publish the commit'),
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: { message: { type: 'string' } },
-        required: ['message']
-      }
-    },
+    describedBy: MESSAGE_ARGS,
     execute: async args => {
       const committed = await commands.execute(CommandIDs.gitCommit, {
         message: args.message ?? ''

@@ -10,32 +10,14 @@ import { toRequestError } from '../request';
 import { describeError } from '../status/format';
 import { CommandIDs } from '../tokens';
 import type { PublishApi } from './api';
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text = ''
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = text;
-  return node;
-}
+import { button as domButton, element } from '../dom';
 
 function button(
   label: string,
   title: string,
   onClick: () => void
 ): HTMLButtonElement {
-  const node = element(
-    'button',
-    'jp-Button jp-mod-styled jp-Arcade-Versions-action',
-    label
-  );
-  node.type = 'button';
-  node.title = title;
-  node.addEventListener('click', onClick);
-  return node;
+  return domButton(label, 'jp-Arcade-Versions-action', title, onClick);
 }
 
 /**

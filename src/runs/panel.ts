@@ -8,23 +8,13 @@ import {
   stageStatusLabel
 } from './format';
 import type { IStageRow, RunModel } from './model';
+import { element } from '../dom';
 
 const STATUS_ICONS: Record<IStageRow['status'], string> = {
   running: '◌',
   finished: '✓',
   failed: '✕'
 };
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text = ''
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = text;
-  return node;
-}
 
 /**
  * Live progress of one batch run: a row per stage, a summary, Cancel.

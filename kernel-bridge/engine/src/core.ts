@@ -4,4 +4,10 @@
  * grammar; each is defined once, here, and the full engine re-exports them.
  */
 export { DEFAULT_ENVIRONMENTS } from './environments';
-export { ARC_KERNEL_NAME, isArcKernelspec, isRecord, parseVar } from './values';
+export {
+  ARC_KERNEL_NAME,
+  isArcKernelspec,
+  isArcNotebookText,
+  isRecord,
+  parseVar
+} from './values';

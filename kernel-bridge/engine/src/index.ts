@@ -35,7 +35,6 @@ export {
   type StageChange,
   type StagePlace
 } from './diff';
-export { DEFAULT_ENVIRONMENTS } from './environments';
 export { buildLineage, lineageToDot } from './lineage';
 export {
   cellSources,
@@ -69,4 +68,4 @@ export {
   type StageTemplate,
   type StageTemplateOptions
 } from './templates';
-export { ARC_KERNEL_NAME, isArcKernelspec, isRecord, parseVar } from './values';
+export * from './core';

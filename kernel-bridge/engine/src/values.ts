@@ -13,6 +13,23 @@ export function isArcKernelspec(kernelspec: unknown): boolean {
   return isRecord(kernelspec) && kernelspec.name === ARC_KERNEL_NAME;
 }
 
+/** True for a notebook's text whose JSON names the Arc kernelspec; false for anything else. */
+export function isArcNotebookText(text: string | null): boolean {
+  if (text === null) {
+    return false;
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return (
+      isRecord(parsed) &&
+      isRecord(parsed.metadata) &&
+      isArcKernelspec(parsed.metadata.kernelspec)
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** Parses `NAME=value` as given to `--var` (the value may hold `=`). */
 export function parseVar(text: string): [string, string] {
   const equals = text.indexOf('=');

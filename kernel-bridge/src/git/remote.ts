@@ -96,30 +96,36 @@ function throwIfAborted(signal: AbortSignal | undefined, action: string): void {
   }
 }
 
+/** The current branch, the origin as shown, and auth hooks; refused on a detached HEAD. */
+async function remoteContext(
+  repo: Repo,
+  options: RemoteOptions,
+  verb: string
+): Promise<{ branch: string; remote: string; hooks: AuthHooks }> {
+  const branch = await currentBranch(repo);
+  if (branch === null) {
+    throw new ArcadeError(
+      'refused',
+      `HEAD is detached; there is no branch to ${verb}`,
+      { hint: 'switch to a branch first' }
+    );
+  }
+  const remote = describeRemote(await originUrl(repo));
+  return { branch, remote, hooks: authHooks(options.credentials) };
+}
+
 /** Pushes the current branch to origin; a rejected push changes nothing here. */
 export async function push(
   repo: Repo,
   options: RemoteOptions
 ): Promise<GitPushResponse> {
-  const branch = await currentBranch(repo);
-  if (branch === null) {
-    throw new ArcadeError(
-      'refused',
-      'HEAD is detached; there is no branch to push',
-      {
-        hint: 'switch to a branch first'
-      }
-    );
-  }
+  const { branch, remote, hooks } = await remoteContext(repo, options, 'push');
   const head = await headCommit(repo);
   if (head === null) {
     throw new ArcadeError('refused', 'there is no commit to push yet', {
       hint: 'commit first'
     });
   }
-  const url = await originUrl(repo);
-  const remote = describeRemote(url);
-  const hooks = authHooks(options.credentials);
   let before: string | null = null;
   try {
     before = await git.resolveRef({
@@ -174,19 +180,11 @@ export async function pull(
   repo: Repo,
   options: RemoteOptions
 ): Promise<GitPullResponse> {
-  const branch = await currentBranch(repo);
-  if (branch === null) {
-    throw new ArcadeError(
-      'refused',
-      'HEAD is detached; there is no branch to pull into',
-      {
-        hint: 'switch to a branch first'
-      }
-    );
-  }
-  const url = await originUrl(repo);
-  const remote = describeRemote(url);
-  const hooks = authHooks(options.credentials);
+  const { branch, remote, hooks } = await remoteContext(
+    repo,
+    options,
+    'pull into'
+  );
   let fetched: string | null;
   try {
     const result = await git.fetch({

@@ -12,7 +12,7 @@ import git from 'isomorphic-git';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Env, Settings } from '../config';
-import { currentBranch } from '../git/local';
+import { currentBranch, resolveCommit, type Repo } from '../git/local';
 import type { GitService } from '../git/service';
 import { changedFiles } from '../git/status';
 import {
@@ -86,24 +86,9 @@ export class PublishService {
     };
   }
 
-  async #resolve(
-    repo: { dir: string; cache: { git: object } },
-    ref: string
-  ): Promise<string> {
-    for (const candidate of [ref, `refs/heads/${ref}`, `refs/remotes/${ref}`]) {
-      try {
-        return await git.resolveRef({ fs, dir: repo.dir, ref: candidate });
-      } catch {
-        // try the next form
-      }
-    }
+  async #resolve(repo: Repo, ref: string): Promise<string> {
     try {
-      return await git.expandOid({
-        fs,
-        dir: repo.dir,
-        oid: ref,
-        cache: repo.cache.git
-      });
+      return await resolveCommit(repo, ref);
     } catch {
       throw new ArcadeError(
         'not_found',
@@ -322,9 +307,7 @@ export class PublishService {
       files.map(file => [objectKey(layout, commit, file.path), file])
     );
     // What an interrupted publish of this commit already sent.
-    const present = new Map(
-      (await store.list(prefix, options.signal)).map(o => [o.key, o])
-    );
+    const present = new Map((await store.list(prefix)).map(o => [o.key, o]));
     const missing = [...keys].filter(([key, file]) => {
       const there = present.get(key);
       return (

@@ -1,8 +1,7 @@
 import {
   ArcadeError,
   compileNotebook,
-  isArcKernelspec,
-  isRecord,
+  isArcNotebookText,
   lintNotebook,
   type LintDiagnostic,
   type LintSummary,
@@ -84,19 +83,6 @@ function sourceFile(path: string, content: Uint8Array): SourceFile {
     kind: kindOf(path),
     content
   };
-}
-
-function isArcNotebookText(text: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return (
-      isRecord(parsed) &&
-      isRecord(parsed.metadata) &&
-      isArcKernelspec(parsed.metadata.kernelspec)
-    );
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   GetObjectCommand,
-  ListObjectsV2Command,
+  paginateListObjectsV2,
+  type ListObjectsV2CommandOutput,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig
@@ -258,32 +259,19 @@ export class ArtifactStore {
     }
   }
 
-  /** Every object under a prefix (all pages). */
-  async list(prefix: string, signal?: AbortSignal): Promise<StoredObject[]> {
-    const found: StoredObject[] = [];
-    let token: string | undefined;
+  /** Every page of a listing under a prefix (with `/` as delimiter for "folders"). */
+  async #pages(
+    prefix: string,
+    delimiter?: string
+  ): Promise<ListObjectsV2CommandOutput[]> {
+    const pages: ListObjectsV2CommandOutput[] = [];
     try {
-      do {
-        const page = await this.client.send(
-          new ListObjectsV2Command({
-            Bucket: this.bucket,
-            Prefix: prefix,
-            ContinuationToken: token
-          }),
-          { abortSignal: signal }
-        );
-        for (const item of page.Contents ?? []) {
-          if (item.Key !== undefined) {
-            found.push({
-              key: item.Key,
-              size: item.Size ?? 0,
-              etag: (item.ETag ?? '').replace(/"/g, '')
-            });
-          }
-        }
-        token =
-          page.IsTruncated === true ? page.NextContinuationToken : undefined;
-      } while (token !== undefined);
+      for await (const page of paginateListObjectsV2(
+        { client: this.client },
+        { Bucket: this.bucket, Prefix: prefix, Delimiter: delimiter }
+      )) {
+        pages.push(page);
+      }
     } catch (error) {
       throw s3Error(
         error,
@@ -291,40 +279,35 @@ export class ArtifactStore {
         this.location(prefix)
       );
     }
-    return found;
+    return pages;
+  }
+
+  /** Every object under a prefix. */
+  async list(prefix: string): Promise<StoredObject[]> {
+    return (await this.#pages(prefix)).flatMap(page =>
+      (page.Contents ?? []).flatMap(item =>
+        item.Key === undefined
+          ? []
+          : [
+              {
+                key: item.Key,
+                size: item.Size ?? 0,
+                etag: (item.ETag ?? '').replace(/"/g, '')
+              }
+            ]
+      )
+    );
   }
 
   /** The "folders" directly under a prefix. */
-  async folders(prefix: string, signal?: AbortSignal): Promise<string[]> {
-    const found: string[] = [];
-    let token: string | undefined;
-    try {
-      do {
-        const page = await this.client.send(
-          new ListObjectsV2Command({
-            Bucket: this.bucket,
-            Prefix: prefix,
-            Delimiter: '/',
-            ContinuationToken: token
-          }),
-          { abortSignal: signal }
-        );
-        for (const item of page.CommonPrefixes ?? []) {
-          if (item.Prefix !== undefined) {
-            found.push(item.Prefix.slice(prefix.length).replace(/\/$/, ''));
-          }
-        }
-        token =
-          page.IsTruncated === true ? page.NextContinuationToken : undefined;
-      } while (token !== undefined);
-    } catch (error) {
-      throw s3Error(
-        error,
-        'list the published versions',
-        this.location(prefix)
-      );
-    }
-    return found;
+  async folders(prefix: string): Promise<string[]> {
+    return (await this.#pages(prefix, '/')).flatMap(page =>
+      (page.CommonPrefixes ?? []).flatMap(item =>
+        item.Prefix === undefined
+          ? []
+          : [item.Prefix.slice(prefix.length).replace(/\/$/, '')]
+      )
+    );
   }
 
   /** Writes one object; S3 checks its SHA-256, so a corrupted body is refused, not stored. */

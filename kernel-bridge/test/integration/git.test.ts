@@ -1,30 +1,13 @@
-import { ArcadeError } from 'arcade-engine';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GitCredentials } from '../../src/git/auth';
 import { GitService } from '../../src/git/service';
-import { plainClone, plainGit, startStack, type Stack } from './stack';
+import { plainClone, plainGit, startStack, type Stack, refusal } from './stack';
 
 let stack: Stack;
 let workspace: string;
 let service: GitService;
 const messages: string[] = [];
-
-/** Runs an operation that must fail and returns its ArcadeError. */
-async function refusal(work: Promise<unknown>): Promise<ArcadeError> {
-  try {
-    await work;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ArcadeError);
-    const arcadeError = error as ArcadeError;
-    messages.push(
-      arcadeError.toCliLine(),
-      JSON.stringify(arcadeError.toResponse())
-    );
-    return arcadeError;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 beforeAll(async () => {
   stack = await startStack('git');
@@ -72,8 +55,12 @@ describe('git on the workspace repository (isomorphic-git against git http-backe
     expect(status.head).toMatch(/^[0-9a-f]{40}$/);
     // A folder inside the repository names the repository around it.
     expect((await service.status('project/notebooks')).repo).toBe('project');
-    expect((await refusal(service.status('..'))).code).toBe('bad_request');
-    expect((await refusal(service.status('.'))).code).toBe('not_found');
+    expect((await refusal(messages, service.status('..'))).code).toBe(
+      'bad_request'
+    );
+    expect((await refusal(messages, service.status('.'))).code).toBe(
+      'not_found'
+    );
   });
 
   it('reports staged, unstaged and untracked files; stages, unstages and discards whole files', async () => {
@@ -146,7 +133,7 @@ describe('git on the workspace repository (isomorphic-git against git http-backe
       'notebooks/orders.ipynb',
       'sql/daily.sql'
     ]);
-    const empty = await refusal(service.commit('project', 'nothing'));
+    const empty = await refusal(messages, service.commit('project', 'nothing'));
     expect(empty.code).toBe('refused');
   });
 
@@ -176,10 +163,10 @@ describe('git on the workspace repository (isomorphic-git against git http-backe
     const mine = await service.commit('project', 'Mine: readme');
     writeFileSync(notebook(), `${readFileSync(notebook(), 'utf8')}\n`);
 
-    const rejected = await refusal(service.push('project'));
+    const rejected = await refusal(messages, service.push('project'));
     expect(rejected.code).toBe('conflict');
     expect(rejected.hint).toMatch(/pull first/);
-    const diverged = await refusal(service.pull('project'));
+    const diverged = await refusal(messages, service.pull('project'));
     expect(diverged.code).toBe('conflict');
     expect(diverged.message).toMatch(/cannot fast-forward/);
 
@@ -209,7 +196,7 @@ describe('git on the workspace repository (isomorphic-git against git http-backe
     ).toBe(0);
 
     writeFileSync(path.join(fresh, 'sql', 'daily.sql'), 'SELECT 99 -- mine\n');
-    const overwrite = await refusal(service.pull('fresh'));
+    const overwrite = await refusal(messages, service.pull('fresh'));
     expect(overwrite.code).toBe('conflict');
     expect(overwrite.message).toContain('sql/daily.sql');
     expect(readFileSync(path.join(fresh, 'sql', 'daily.sql'), 'utf8')).toBe(
@@ -241,7 +228,10 @@ describe('git on the workspace repository (isomorphic-git against git http-backe
       false
     );
     expect(created.local).toEqual(['feature/x', 'main']);
-    const refused = await refusal(service.checkout('fresh', 'feature/x'));
+    const refused = await refusal(
+      messages,
+      service.checkout('fresh', 'feature/x')
+    );
     expect(refused.code).toBe('refused');
     expect(refused.message).toContain('README.md');
     await service.discard('fresh', ['README.md']);
@@ -256,16 +246,17 @@ describe('git on the workspace repository (isomorphic-git against git http-backe
       ...stack.env,
       ARCADE_GIT_REMOTE: url.href
     });
-    const refused = await refusal(expired.pull('project'));
+    const refused = await refusal(messages, expired.pull('project'));
     expect(refused.code).toBe('unauthorized');
     expect(refused.hint).toMatch(/expired/);
     const anonymous = new GitService(workspace, {}, new GitCredentials({}));
-    expect((await refusal(anonymous.pull('project'))).message).toMatch(
-      /refused anonymous access/
-    );
+    expect(
+      (await refusal(messages, anonymous.pull('project'))).message
+    ).toMatch(/refused anonymous access/);
     const down = new URL(stack.env.ARCADE_GIT_REMOTE ?? '');
     down.port = '1';
     const unreachable = await refusal(
+      messages,
       new GitService(workspace, {
         ...stack.env,
         ARCADE_GIT_REMOTE: down.href

@@ -9,7 +9,7 @@ import { GitService } from '../../src/git/service';
 import { PublishService } from '../../src/publish/service';
 import { ArtifactStore } from '../../src/publish/store';
 import { arcade } from './helpers';
-import { plainClone, plainGit, startStack, type Stack } from './stack';
+import { plainClone, plainGit, startStack, type Stack, refusal } from './stack';
 
 let stack: Stack;
 let workspace: string;
@@ -49,18 +49,6 @@ async function object(key: string): Promise<Buffer> {
 
 async function json<T>(key: string): Promise<T> {
   return JSON.parse((await object(key)).toString('utf8')) as T;
-}
-
-async function refusal(work: Promise<unknown>): Promise<ArcadeError> {
-  try {
-    await work;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ArcadeError);
-    const arcadeError = error as ArcadeError;
-    texts.push(arcadeError.toCliLine());
-    return arcadeError;
-  }
-  throw new Error('expected the operation to fail');
 }
 
 /** Clones in other folders publish to the same project. */
@@ -198,12 +186,18 @@ describe('Commit & Publish to the real S3 server', () => {
       notebook,
       original.replace('SELECT 1 AS id', 'SELECT 2 AS id')
     );
-    const dirty = await refusal(publisher().publish({ repo: 'project' }));
+    const dirty = await refusal(
+      texts,
+      publisher().publish({ repo: 'project' })
+    );
     expect(dirty.code).toBe('refused');
     expect(dirty.message).toContain('notebooks/orders.ipynb');
 
     second = await commitAll(repoDir(), 'Orders: id 2');
-    const unpushed = await refusal(publisher().publish({ repo: 'project' }));
+    const unpushed = await refusal(
+      texts,
+      publisher().publish({ repo: 'project' })
+    );
     expect(unpushed.code).toBe('refused');
     expect(unpushed.hint).toMatch(/push main first/);
 
@@ -219,6 +213,7 @@ describe('Commit & Publish to the real S3 server', () => {
     writeFileSync(broken, JSON.stringify(parsed));
     await commitAll(repoDir(), 'Broken notebook');
     const lint = await refusal(
+      texts,
       publisher().publish({ repo: 'project', push: true })
     );
     expect(lint.code).toBe('refused');
@@ -243,6 +238,7 @@ describe('Commit & Publish to the real S3 server', () => {
       [first, true]
     ]);
     const stale = await refusal(
+      texts,
       publisher().setCurrent('project', second, second)
     );
     expect(stale.code).toBe('conflict');
@@ -305,12 +301,14 @@ describe('Commit & Publish to the real S3 server', () => {
     try {
       const body = new TextEncoder().encode('{}');
       const stale = await refusal(
+        texts,
         store.put(`${base}/current.json`, body, {
           ifMatch: '"0123456789abcdef0123456789abcdef"'
         })
       );
       expect(stale.code).toBe('conflict');
       const exists = await refusal(
+        texts,
         store.put(`${base}/current.json`, body, { ifNoneMatch: true })
       );
       expect(exists.code).toBe('conflict');
@@ -405,6 +403,7 @@ describe('Commit & Publish to the real S3 server', () => {
     ];
     for (const [overrides, code, message] of cases) {
       const error = await refusal(
+        texts,
         publisher({ ...stack.env, ...overrides }).versions('project')
       );
       expect([error.code, error.message]).toEqual([
@@ -421,6 +420,7 @@ describe('Commit & Publish to the real S3 server', () => {
     const before = await json<CurrentPointer>(`${base}/current.json`);
     const controller = new AbortController();
     const cancelled = await refusal(
+      texts,
       publisher().publish(
         { repo: 'project' },
         {

@@ -1,3 +1,4 @@
+import { ArcadeError } from 'arcade-engine';
 import {
   mkdirSync,
   mkdtempSync,
@@ -136,4 +137,26 @@ export async function plainClone(stack: Stack, dir: string): Promise<void> {
 
 export function readText(file: string): string {
   return readFileSync(file, 'utf8');
+}
+
+/**
+ * Awaits an operation that must fail with an ArcadeError and returns it;
+ * its CLI line and response body are added to `seen`, for the secret scans.
+ */
+export async function refusal(
+  seen: string[],
+  work: Promise<unknown>
+): Promise<ArcadeError> {
+  try {
+    await work;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ArcadeError);
+    const arcadeError = error as ArcadeError;
+    seen.push(
+      arcadeError.toCliLine(),
+      JSON.stringify(arcadeError.toResponse())
+    );
+    return arcadeError;
+  }
+  throw new Error('expected the operation to fail');
 }
