@@ -58,6 +58,13 @@ def _start_stack() -> None:
     up += ["--s3-port", str(s3_port), "--git-port", str(git_port)]
     subprocess.run(up, check=True)
     atexit.register(subprocess.run, [str(arcade), "dev", "down", "--state", state], check=False)
+    # Playwright may end the server without letting atexit run: a watchdog stops the stack
+    # once this process is gone.
+    watchdog = (
+        f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 2; done; "
+        f"{shlex.quote(str(arcade))} dev down --state {shlex.quote(state)} >/dev/null 2>&1"
+    )
+    subprocess.Popen(["sh", "-c", watchdog], start_new_session=True)  # noqa: S603
     printed = subprocess.run(
         [str(arcade), "dev", "env", "--state", state],
         check=True,
