@@ -37,25 +37,21 @@ export async function headCommit(repo: Repo): Promise<string | null> {
 
 /** Stages whole files: their working-tree content, or their deletion. */
 export async function stage(repo: Repo, paths: string[]): Promise<void> {
+  const present = paths.filter(file => fs.existsSync(`${repo.dir}/${file}`));
+  const gone = paths.filter(file => !present.includes(file));
   try {
-    for (const filepath of paths) {
-      const exists = fs.existsSync(`${repo.dir}/${filepath}`);
-      if (exists) {
-        await git.add({
-          fs,
-          dir: repo.dir,
-          filepath,
-          cache: repo.cache.git,
-          force: false
-        });
-      } else {
-        await git.remove({
-          fs,
-          dir: repo.dir,
-          filepath,
-          cache: repo.cache.git
-        });
-      }
+    if (present.length > 0) {
+      // One call for all: the index is read and written once.
+      await git.add({
+        fs,
+        dir: repo.dir,
+        filepath: present,
+        cache: repo.cache.git,
+        force: false
+      });
+    }
+    for (const filepath of gone) {
+      await git.remove({ fs, dir: repo.dir, filepath, cache: repo.cache.git });
     }
   } catch (error) {
     throw gitError(error, { action: 'stage' });
