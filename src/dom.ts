@@ -12,7 +12,11 @@ export function element<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-/** A JupyterLab-styled button whose title is also its accessible name. */
+/**
+ * A JupyterLab-styled button with a tooltip. A button that shows only a
+ * symbol (⟳, ↺) gets the tooltip as its accessible name; one with words
+ * keeps them, so what it says is what assistive technology announces.
+ */
 export function button(
   label: string,
   className: string,
@@ -22,7 +26,9 @@ export function button(
   const node = element('button', `jp-Button jp-mod-styled ${className}`, label);
   node.type = 'button';
   node.title = title;
-  node.setAttribute('aria-label', title);
+  if (!/\p{L}/u.test(label)) {
+    node.setAttribute('aria-label', title);
+  }
   node.addEventListener('click', onClick);
   return node;
 }
