@@ -2,6 +2,7 @@ import type { GitFileStatus, GitStatusResponse } from 'arcade-engine';
 import { nullTranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import { describeProgress } from '../bridge/progress';
+import { firstProblem } from '../publish/problems';
 import type { GitApi } from '../git/api';
 import { GitModel } from '../git/model';
 import { GitPanel, groupsOf, ROWS_PER_GROUP } from '../git/panel';
@@ -173,5 +174,16 @@ describe('task progress', () => {
         trans
       )
     ).toBe('Uploading · 3 of 10 files · 1.5 KB of 5.0 MB');
+  });
+});
+
+describe('publish refusals', () => {
+  it('finds the first notebook cell a lint refusal names', () => {
+    expect(
+      firstProblem(
+        '2 lint errors for dev, test: notebooks/broken.ipynb cell 2 line 1: no outputView; notebooks/x.ipynb cell 5 line 3: …'
+      )
+    ).toEqual({ path: 'notebooks/broken.ipynb', cell: 1, line: 1 });
+    expect(firstProblem('uncommitted changes in a.sql')).toBeNull();
   });
 });

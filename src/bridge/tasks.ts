@@ -106,6 +106,8 @@ export async function runTaskWithProgress(
     success: (task: TaskSummary) => string;
     failure?: (task: TaskSummary) => string;
     actions?: Notification.IAction[];
+    /** Actions on the failure notification, e.g. Retry or "Show cell". */
+    failureActions?: (task: TaskSummary) => Notification.IAction[];
   }
 ): Promise<TaskSummary> {
   const { trans, title } = options;
@@ -151,7 +153,9 @@ export async function runTaskWithProgress(
         : 'error'
       : 'success',
     autoClose: failed ? false : 6000,
-    actions: options.actions ?? []
+    actions: failed
+      ? (options.failureActions?.(final) ?? [])
+      : (options.actions ?? [])
   });
   return final;
 }

@@ -12,7 +12,8 @@ import type { PublishResponse, TaskSummary } from 'arcade-engine';
 import { formatBytes } from '../bridge/progress';
 import { runTaskWithProgress } from '../bridge/tasks';
 import { MESSAGE_ARGS, reportFailure } from '../git/commands';
-import { isArcNotebook, showCell } from '../notebook';
+import { isArcNotebook, openNotebook, showCell } from '../notebook';
+import { firstProblem } from './problems';
 import {
   CommandIDs,
   type IArcadeGitModel,
@@ -150,6 +151,38 @@ export function addCommands(
     return answer.button.accept ? true : null;
   };
 
+  /** Retry after a conflict; the cell of the first lint error after a refusal. */
+  const failureActions = (task: TaskSummary): Notification.IAction[] => {
+    if (task.error?.code === 'conflict') {
+      return [
+        {
+          label: trans.__('Retry'),
+          callback: () => void commands.execute(CommandIDs.publish)
+        }
+      ];
+    }
+    const problem =
+      task.error?.code === 'refused' ? firstProblem(task.error.message) : null;
+    if (problem === null) {
+      return [];
+    }
+    const root = git.status?.repo ?? '.';
+    const notebookPath =
+      root === '.' ? problem.path : `${root}/${problem.path}`;
+    return [
+      {
+        label: trans.__('Show cell'),
+        callback: () => {
+          void openNotebook(commands, notebooks, notebookPath).then(panel => {
+            if (panel !== null) {
+              void showCell(app.shell, panel, problem.cell, problem.line);
+            }
+          });
+        }
+      }
+    ];
+  };
+
   const publish = async (): Promise<TaskSummary | null> => {
     if ((await precheck()) === 'stop') {
       return null;
@@ -190,7 +223,8 @@ export function addCommands(
               label: trans.__('Versions'),
               callback: () => void commands.execute(CommandIDs.showVersions)
             }
-          ]
+          ],
+          failureActions
         }
       );
     } catch (error) {
@@ -198,17 +232,6 @@ export function addCommands(
       return null;
     }
     await git.refresh();
-    if (final.status === 'failed' && final.error?.code === 'conflict') {
-      Notification.warning(final.error.message, {
-        autoClose: false,
-        actions: [
-          {
-            label: trans.__('Retry'),
-            callback: () => void commands.execute(CommandIDs.publish)
-          }
-        ]
-      });
-    }
     versions.forEach(widget => {
       void widget.content.refresh();
     });
