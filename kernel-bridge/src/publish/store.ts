@@ -1,5 +1,6 @@
 import {
   GetObjectCommand,
+  HeadObjectCommand,
   paginateListObjectsV2,
   type ListObjectsV2CommandOutput,
   PutObjectCommand,
@@ -310,6 +311,21 @@ export class ArtifactStore {
     );
   }
 
+  /** True when `key` holds exactly `body` (by size and the ETag its upload gives). */
+  async #holds(key: string, body: Uint8Array): Promise<boolean> {
+    try {
+      const head = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: key })
+      );
+      return (
+        head.ContentLength === body.byteLength &&
+        (head.ETag ?? '').replace(/"/g, '') === expectedEtag(body)
+      );
+    } catch {
+      return false;
+    }
+  }
+
   /** Writes one object; S3 checks its SHA-256, so a corrupted body is refused, not stored. */
   async put(
     key: string,
@@ -345,6 +361,15 @@ export class ArtifactStore {
         options.signal?.addEventListener('abort', abort, { once: true });
         try {
           await upload.done();
+        } catch (error) {
+          // The answer to CompleteMultipartUpload can be lost after S3 completed it; the
+          // SDK's retry then hears NoSuchUpload. The object, if it is ours, says so.
+          if (
+            nameOf(error) !== 'NoSuchUpload' ||
+            !(await this.#holds(key, body))
+          ) {
+            throw error;
+          }
         } finally {
           options.signal?.removeEventListener('abort', abort);
         }

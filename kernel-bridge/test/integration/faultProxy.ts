@@ -27,6 +27,8 @@ export class FaultProxy {
     droppedAfterForward: 0
   };
   rate: number;
+  /** Requests whose answer is dropped once after forwarding (e.g. CompleteMultipartUpload). */
+  dropAnswerOnce: ((method: string, url: string) => boolean) | null = null;
   readonly #target: URL;
   readonly #random: () => number;
   #server: Server | null = null;
@@ -80,7 +82,12 @@ export class FaultProxy {
         });
         return;
       }
-      const dropAnswer = roll < 4 * share;
+      const targeted =
+        this.dropAnswerOnce?.(req.method ?? '', req.url ?? '') === true;
+      if (targeted) {
+        this.dropAnswerOnce = null;
+      }
+      const dropAnswer = targeted || roll < 4 * share;
       const upstream = httpRequest(
         {
           host: this.#target.hostname,

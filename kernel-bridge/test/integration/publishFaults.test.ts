@@ -165,6 +165,39 @@ describe('publishing through failures', () => {
     expect((pointer?.value as CurrentPointer).version).toBe(commit);
   }, 300000);
 
+  it('a lost answer to CompleteMultipartUpload still ends in a complete version', async () => {
+    const dir = path.join(workspace, 'project');
+    writeFileSync(
+      path.join(dir, 'big.json'),
+      JSON.stringify({ rows: 'z'.repeat(9 * 1024 * 1024) })
+    );
+    const commit = await commitAndPush(dir, 'Another big file');
+    const proxy = new FaultProxy(stack.env.ARCADE_S3_ENDPOINT ?? '', 0);
+    proxy.dropAnswerOnce = (method, url) =>
+      method === 'POST' && url.includes('uploadId=');
+    await proxy.start();
+    try {
+      const env = {
+        ...stack.env,
+        ARCADE_S3_ENDPOINT: proxy.endpoint,
+        ARCADE_PROJECT: 'complete'
+      };
+      const settings = { ...loadSettings(env, workspace), workspace };
+      const result = await new PublishService({
+        settings,
+        env,
+        git: new GitService(workspace, env)
+      }).publish({
+        repo: 'project'
+      });
+      expect(result).toMatchObject({ version: commit, current: true });
+      expect(proxy.counts.droppedAfterForward).toBe(1);
+    } finally {
+      await proxy.stop();
+    }
+    await expectComplete('complete', commit);
+  }, 120000);
+
   it('killed at 50 random points, current.json always names a complete version', async () => {
     const random = mulberry32(SEED + 1);
     const dir = path.join(workspace, 'project');
