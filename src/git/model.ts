@@ -58,10 +58,17 @@ export class GitModel implements IArcadeGitModel {
     void this._poll.start();
   }
 
-  /** Reads status and history now; calls made while a read runs share it. */
+  /**
+   * Reads status and history now and resolves once this read is in: a
+   * poll tick already under way may have started before the change the
+   * caller wants to see (a push, a commit).
+   */
   async refresh(): Promise<void> {
-    await this._poll.refresh();
-    await this._poll.tick;
+    try {
+      await this._read();
+    } catch {
+      // The error is in `error`; the poll backs off on its own reads.
+    }
   }
 
   /** Runs an operation, marking the model busy, and reads the state again after it. */
