@@ -111,17 +111,20 @@ export class GitModel implements IArcadeGitModel {
 
   private async _read(): Promise<void> {
     try {
-      const [status, log] = await Promise.all([
-        this.api.status(),
-        this.api.log(HISTORY_LENGTH)
-      ]);
+      const status = await this.api.status();
+      // The history (with each commit's files) changes only with HEAD or the repository.
+      const key = `${status.repo}@${status.head ?? ''}`;
+      if (key !== this._historyKey) {
+        this._history = (await this.api.log(HISTORY_LENGTH)).entries;
+        this._historyKey = key;
+      }
       this._status = status;
-      this._history = log.entries;
       this._error = null;
     } catch (error) {
       this._error = toRequestError(error);
       this._status = null;
       this._history = [];
+      this._historyKey = '';
       this._changed.emit();
       if (this._error.code === 'not_found') {
         return; // not a repository: nothing to back off from
@@ -134,6 +137,7 @@ export class GitModel implements IArcadeGitModel {
   private readonly _poll: Poll;
   private _status: GitStatusResponse | null = null;
   private _history: GitLogEntry[] = [];
+  private _historyKey = '';
   private _error: ArcadeRequestError | null = null;
   private _busy = 0;
   private readonly _changed = new Signal<this, void>(this);
