@@ -21,17 +21,23 @@ ARC_JARS := $(CACHE)/arc/jars
 ARC_KERNEL_JAR := $(CACHE)/arc/kernel/arcade-arc-kernel.jar
 ARC_DELTA_JAR := $(CACHE)/arc/plugins/arcade-arc-delta.jar
 MVN := mvn -B -q -Dmaven.repo.local=$(CACHE)/m2
+# Argo's own validation, JSON schema and OpenAPI, from the pinned Go module (v3 is not served).
+ARGO_MODULE := github.com/argoproj/argo-workflows/v4
+ARGO_VERSION := v4.0.5
+ARGO_DIR := $(CACHE)/argo
+ARGO_TOOL_SRC := kernel-bridge/tools/argo-validate
 
 # Playwright must never download a browser: the UI tests use Debian's Chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export ARCADE_MINIO_BIN := $(MINIO_BIN)
+export ARCADE_ARGO_DIR := $(ARGO_DIR)
 # `jupyter labextension build` and the tests use the project's venv.
 export PATH := $(VENV)/bin:$(PATH)
 
 DEMO_PORT ?= 8888
 DEMO_WORKSPACE := $(STATE)/workspace
 
-.PHONY: build venv npm bridge extension install chromium minio arc-jars kernel sample-data \
+.PHONY: build venv npm bridge extension install chromium minio argo-tools arc-jars kernel sample-data \
         lint test test-unit test-integration test-ui screenshot demo stack-up stack-down bench clean distclean
 
 # ---------------------------------------------------------------- set-up
@@ -74,6 +80,21 @@ $(MINIO_BIN):
 	GOBIN=$(CACHE)/bin GOFLAGS=-mod=mod go install $(MINIO_MODULE)@$(MINIO_VERSION)
 
 minio: $(MINIO_BIN)
+
+# argo-validate (Arcade's small program over Argo's validation package) and the schema and
+# OpenAPI files of the same module version, into .cache/argo (ARCADE_ARGO_DIR).
+$(ARGO_DIR)/.built: $(ARGO_TOOL_SRC)/go.mod $(ARGO_TOOL_SRC)/go.sum $(ARGO_TOOL_SRC)/main.go
+	@grep -q '$(ARGO_MODULE) $(ARGO_VERSION)$$' $(ARGO_TOOL_SRC)/go.mod || \
+	  { echo "$(ARGO_TOOL_SRC)/go.mod does not pin $(ARGO_MODULE) $(ARGO_VERSION)"; exit 1; }
+	@echo "Building argo-validate on $(ARGO_MODULE) $(ARGO_VERSION) (first time only, a few minutes)…"
+	mkdir -p $(ARGO_DIR)/bin
+	cd $(ARGO_TOOL_SRC) && go build -mod=readonly -trimpath -ldflags="-s -w" -o $(ARGO_DIR)/bin/argo-validate .
+	src=$$(cd $(ARGO_TOOL_SRC) && go list -mod=readonly -m -f '{{.Dir}}' $(ARGO_MODULE)); \
+	  install -m 0644 $$src/api/jsonschema/schema.json $(ARGO_DIR)/schema.json; \
+	  install -m 0644 $$src/api/openapi-spec/swagger.json $(ARGO_DIR)/swagger.json
+	touch $@
+
+argo-tools: $(ARGO_DIR)/.built
 
 # Arc, Spark, Delta Lake and hadoop-aws from Maven Central, into the project-local cache.
 $(ARC_JARS)/.resolved: runtime/arc/pom.xml
@@ -122,12 +143,12 @@ sample-data: venv
 # ---------------------------------------------------------------- tests
 
 # The root lint also type-checks ui-tests, so every npm tree must be installed.
-lint: venv npm bridge lint-python lint-scala
+lint: venv npm bridge lint-python lint-scala lint-go
 	cd kernel-bridge && npm run --silent lint
 	npm run --silent lint
 
 # Python: ruff (pinned in requirements-dev.txt, configured in pyproject.toml), lint and formatting.
-.PHONY: lint-python lint-scala
+.PHONY: lint-python lint-scala lint-go
 lint-python: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -137,11 +158,16 @@ lint-scala:
 	cd runtime/arc-kernel && $(MVN) compile
 	cd runtime/arc-delta-plugin && $(MVN) compile
 
-test-unit: npm bridge
+# Go: Arcade's Argo validator is gofmt-clean and vetted.
+lint-go: argo-tools
+	@test -z "$$(gofmt -l $(ARGO_TOOL_SRC))" || { gofmt -l $(ARGO_TOOL_SRC); echo "gofmt: format the files above"; exit 1; }
+	cd $(ARGO_TOOL_SRC) && go vet -mod=readonly .
+
+test-unit: npm bridge argo-tools
 	cd kernel-bridge && npm run --silent test:unit
 	npm run --silent test
 
-test-integration: install minio kernel
+test-integration: install minio kernel argo-tools
 	cd kernel-bridge && npm run --silent test:integration
 	$(VENV)/bin/pytest -q tests
 
@@ -170,7 +196,7 @@ $(LAB_OVERRIDES):
 	printf '%s\n' '{' '  "@jupyterlab/apputils-extension:notification": {' \
 	  '    "fetchNews": "false",' '    "checkForUpdates": false' '  }' '}' > $@
 
-demo: install kernel stack-up $(LAB_OVERRIDES)
+demo: install kernel argo-tools stack-up $(LAB_OVERRIDES)
 	@if [ ! -d $(DEMO_WORKSPACE)/.git ]; then \
 	  eval "$$($(ARCADE) dev env --state $(STATE))"; \
 	  $(ARCADE) git clone "$$ARCADE_GIT_REMOTE" $(DEMO_WORKSPACE); \
@@ -191,7 +217,7 @@ demo: install kernel stack-up $(LAB_OVERRIDES)
 # ---------------------------------------------------------------- misc
 
 # Compile speed against Arc's own lintOnly, git status/commit against git and publish against aws s3 sync, each in the same run; JSON results in bench/results/.
-bench: venv bridge minio arc-jars $(ARC_DELTA_JAR)
+bench: venv bridge minio argo-tools arc-jars $(ARC_DELTA_JAR)
 	cd kernel-bridge && npm run --silent bench
 
 clean: stack-down

@@ -10,6 +10,7 @@ import type { Output } from './logger';
 import { runGitServer } from './dev/gitServe';
 import { gitCommand } from './git/commands';
 import { publishCommands } from './publish/commands';
+import { scheduleCommand } from './schedule/commands';
 import { parsePort } from './dev/options';
 import { devDown, devEnv, devUp, type StackContext } from './dev/stack';
 import { runCommand } from './runs/command';
@@ -93,6 +94,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(lineageCommand(ctx));
   program.addCommand(gitCommand(ctx));
   publishCommands(ctx).forEach(command => program.addCommand(command));
+  program.addCommand(scheduleCommand(ctx));
 
   const dev = program
     .command('dev')

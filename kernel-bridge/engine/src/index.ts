@@ -12,6 +12,7 @@ export type * from './api';
 export type * from './gitApi';
 export type * from './taskApi';
 export type * from './publishApi';
+export type * from './scheduleApi';
 export { ArcadeError, toArcadeError } from './errors';
 
 export {
@@ -36,6 +37,7 @@ export {
   type StagePlace
 } from './diff';
 export { buildLineage, lineageToDot } from './lineage';
+export { didYouMean } from './lint/suggest';
 export {
   cellSources,
   lintCompiled,
