@@ -94,7 +94,13 @@ $(ARGO_DIR)/.built: $(ARGO_TOOL_SRC)/go.mod $(ARGO_TOOL_SRC)/go.sum $(ARGO_TOOL_
 	  install -m 0644 $$src/api/openapi-spec/swagger.json $(ARGO_DIR)/swagger.json
 	touch $@
 
-argo-tools: $(ARGO_DIR)/.built
+# TypeScript types of the Argo Server API, generated from that swagger.json (not committed).
+ARGO_TYPES := kernel-bridge/src/schedule/argo/swagger.gen.ts
+$(ARGO_TYPES): $(ARGO_DIR)/.built kernel-bridge/node_modules/.installed
+	mkdir -p $(dir $@)
+	cd kernel-bridge && npx openapi-typescript $(ARGO_DIR)/swagger.json --output $(abspath $@) >/dev/null
+
+argo-tools: $(ARGO_DIR)/.built $(ARGO_TYPES)
 
 # Arc, Spark, Delta Lake and hadoop-aws from Maven Central, into the project-local cache.
 $(ARC_JARS)/.resolved: runtime/arc/pom.xml

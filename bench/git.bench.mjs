@@ -60,6 +60,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'arcade-git-bench-'));
 const state = path.join(tmp, 'state');
 const s3Port = freePort([]);
 const gitPort = freePort([s3Port]);
+const argoPort = freePort([s3Port, gitPort]);
 const identity = {
   GIT_AUTHOR_NAME: 'Bench',
   GIT_AUTHOR_EMAIL: 'bench@example.com',
@@ -76,7 +77,9 @@ execFileSync(
     '--s3-port',
     String(s3Port),
     '--git-port',
-    String(gitPort)
+    String(gitPort),
+    '--argo-port',
+    String(argoPort)
   ],
   {
     stdio: 'inherit',

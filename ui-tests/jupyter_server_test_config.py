@@ -54,8 +54,11 @@ def _start_stack() -> None:
     git_port = free_port()
     while git_port in (s3_port, s3_port + 1):
         git_port = free_port()
+    argo_port = free_port()
+    while argo_port in (s3_port, s3_port + 1, git_port):
+        argo_port = free_port()
     up = [str(arcade), "dev", "up", "--state", state]
-    up += ["--s3-port", str(s3_port), "--git-port", str(git_port)]
+    up += ["--s3-port", str(s3_port), "--git-port", str(git_port), "--argo-port", str(argo_port)]
     subprocess.run(up, check=True)
     atexit.register(subprocess.run, [str(arcade), "dev", "down", "--state", state], check=False)
     # Playwright may end the server without letting atexit run: a watchdog stops the stack

@@ -7,6 +7,8 @@ import {
 import type { Env } from './config';
 import { toArcadeError } from 'arcade-engine';
 import type { Output } from './logger';
+import path from 'node:path';
+import { runArgoServe } from './dev/argo';
 import { runGitServer } from './dev/gitServe';
 import { gitCommand } from './git/commands';
 import { publishCommands } from './publish/commands';
@@ -40,6 +42,7 @@ interface DevCommandFlags {
   state?: string;
   s3Port?: string;
   gitPort?: string;
+  argoPort?: string;
 }
 
 function stateOption(): Option {
@@ -98,11 +101,15 @@ export function buildProgram(ctx: CliContext): Command {
 
   const dev = program
     .command('dev')
-    .description('the local stack: S3 server (MinIO) and git server');
+    .description(
+      'the local stack: S3 server (MinIO), git server and the local Argo service'
+    );
 
   dev
     .command('up')
-    .description('start the local S3 and git servers (detached)')
+    .description(
+      'start the local S3 server, git server and Argo service (detached)'
+    )
     .addOption(stateOption())
     .option(
       '--s3-port <port>',
@@ -111,6 +118,10 @@ export function buildProgram(ctx: CliContext): Command {
     .option(
       '--git-port <port>',
       'git port on 127.0.0.1 (env ARCADE_GIT_PORT, default 9020)'
+    )
+    .option(
+      '--argo-port <port>',
+      'local Argo service port on 127.0.0.1 (env ARCADE_ARGO_PORT, default 9030)'
     )
     .action(async (flags: DevCommandFlags) => {
       await devUp(flags, stackContext);
@@ -139,6 +150,23 @@ export function buildProgram(ctx: CliContext): Command {
     .requiredOption('--port <port>', 'port on 127.0.0.1', portArgument)
     .action(async (flags: { root: string; port: number }) => {
       await runGitServer(flags.root, flags.port);
+    });
+
+  dev
+    .command('argo-serve', { hidden: true })
+    .description('run the local Argo service in the foreground')
+    .requiredOption('--state <dir>', 'the dev stack state folder')
+    .requiredOption('--port <port>', 'port on 127.0.0.1', portArgument)
+    .action(async (flags: { state: string; port: number }) => {
+      await runArgoServe(
+        path.resolve(ctx.cwd, flags.state),
+        flags.port,
+        ctx.env,
+        ctx.repoRoot,
+        error => {
+          ctx.output.error(`local Argo: ${String(error)}`);
+        }
+      );
     });
 
   return program;

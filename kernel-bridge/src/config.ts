@@ -40,6 +40,16 @@ export interface Settings {
   kernelspecDirs: string[];
   /** Token required by `serve --port` (dev mode); null when unset. */
   devToken: Secret | null;
+  /** Where schedules go (the token is read by schedule/argo/token.ts). */
+  argo: {
+    /** The Argo Server (ARCADE_ARGO_URL); null when not configured. */
+    url: string | null;
+    namespace: string;
+    /** Arcade's WorkflowTemplate, the job image and its service account (IRSA). */
+    templateName: string;
+    image: string;
+    serviceAccount: string;
+  };
   runs: {
     /** Batch runs at once (ARCADE_MAX_RUNS); each is a JVM of ARCADE_RUN_MEMORY. */
     maxConcurrent: number;
@@ -57,7 +67,11 @@ export const DEFAULTS = {
   environments: [...DEFAULT_ENVIRONMENTS],
   maxRuns: 2,
   artifactPrefix: 'arcade',
-  runMaxMinutes: 240
+  runMaxMinutes: 240,
+  argoNamespace: 'arcade',
+  argoTemplate: 'arcade-arc-job',
+  jobImage: 'arcade-arc-runtime:0.1.0',
+  jobServiceAccount: 'arcade-job'
 } as const;
 
 function nonEmpty(value: string | undefined): string | null {
@@ -205,6 +219,19 @@ export function loadSettings(
     awsCredentialSource: awsCredentialSource(env),
     kernelspecDirs: kernelspecDirs(env, home),
     devToken: devToken === null ? null : new Secret(devToken),
+    argo: {
+      url:
+        nonEmpty(env.ARCADE_ARGO_URL) === null
+          ? null
+          : withoutUserInfo(
+              parseUrl('ARCADE_ARGO_URL', env.ARCADE_ARGO_URL ?? '')
+            ).replace(/\/$/, ''),
+      namespace: nonEmpty(env.ARCADE_ARGO_NAMESPACE) ?? DEFAULTS.argoNamespace,
+      templateName: nonEmpty(env.ARCADE_ARGO_TEMPLATE) ?? DEFAULTS.argoTemplate,
+      image: nonEmpty(env.ARCADE_JOB_IMAGE) ?? DEFAULTS.jobImage,
+      serviceAccount:
+        nonEmpty(env.ARCADE_JOB_SERVICE_ACCOUNT) ?? DEFAULTS.jobServiceAccount
+    },
     runs: {
       maxConcurrent: positiveInteger(
         'ARCADE_MAX_RUNS',

@@ -4,6 +4,7 @@ import { ArcadeError } from 'arcade-engine';
 export const HOST = '127.0.0.1';
 export const DEFAULT_S3_PORT = 9010;
 export const DEFAULT_GIT_PORT = 9020;
+export const DEFAULT_ARGO_PORT = 9030;
 export const DEFAULT_STATE_DIR = '.arcade';
 export const AWS_PROFILE_NAME = 'arcade-local';
 
@@ -11,12 +12,14 @@ export interface DevFlags {
   state?: string;
   s3Port?: string;
   gitPort?: string;
+  argoPort?: string;
 }
 
 export interface DevOptions {
   stateDir: string;
   s3Port: number;
   gitPort: number;
+  argoPort: number;
 }
 
 export function parsePort(value: string, source: string): number {
@@ -47,15 +50,23 @@ export function devOptions(flags: DevFlags, env: Env): DevOptions {
       : env.ARCADE_GIT_PORT !== undefined && env.ARCADE_GIT_PORT !== ''
         ? parsePort(env.ARCADE_GIT_PORT, 'ARCADE_GIT_PORT')
         : DEFAULT_GIT_PORT;
-  if (s3Port === gitPort) {
-    throw new ArcadeError('usage', `the S3 and git ports are both ${s3Port}`, {
-      hint: 'give --s3-port and --git-port different values'
-    });
+  const argoPort =
+    flags.argoPort !== undefined
+      ? parsePort(flags.argoPort, '--argo-port')
+      : env.ARCADE_ARGO_PORT !== undefined && env.ARCADE_ARGO_PORT !== ''
+        ? parsePort(env.ARCADE_ARGO_PORT, 'ARCADE_ARGO_PORT')
+        : DEFAULT_ARGO_PORT;
+  if (new Set([s3Port, gitPort, argoPort]).size < 3) {
+    throw new ArcadeError(
+      'usage',
+      `the S3, git and Argo ports must differ (${s3Port}, ${gitPort}, ${argoPort})`,
+      { hint: 'give --s3-port, --git-port and --argo-port different values' }
+    );
   }
   const stateDir =
     flags.state ??
     (env.ARCADE_STATE_DIR !== undefined && env.ARCADE_STATE_DIR !== ''
       ? env.ARCADE_STATE_DIR
       : DEFAULT_STATE_DIR);
-  return { stateDir, s3Port, gitPort };
+  return { stateDir, s3Port, gitPort, argoPort };
 }

@@ -15,6 +15,11 @@ export interface StatePaths {
   run: string;
   minioPid: string;
   gitPid: string;
+  /** The local Argo service: objects, step logs, token, log and pid. */
+  argoDir: string;
+  argoToken: string;
+  argoLog: string;
+  argoPid: string;
   stackFile: string;
 }
 
@@ -45,6 +50,10 @@ export function statePaths(stateDir: string): StatePaths {
     run,
     minioPid: path.join(run, 'minio.pid'),
     gitPid: path.join(run, 'git.pid'),
+    argoDir: path.join(root, 'argo'),
+    argoToken: path.join(root, 'argo-token'),
+    argoLog: path.join(logs, 'argo.log'),
+    argoPid: path.join(run, 'argo.pid'),
     stackFile: path.join(root, 'stack.json')
   };
 }

@@ -31,6 +31,13 @@ import {
   writePid
 } from '../processes';
 import { repoExists, seedWorkspaceRepo } from './seed';
+import {
+  argoAnswers,
+  argoUrl,
+  ensureArgoToken,
+  LOCAL_ARGO_NAMESPACE
+} from './argo';
+import type { Secret } from '../secret';
 
 export interface StackContext {
   env: Env;
@@ -46,6 +53,8 @@ export interface StackFile {
   s3: { pid: number; port: number; endpoint: string };
   /** `remote` without the credentials; those stay in `<state>/git-credentials`. */
   git: { pid: number; port: number; remote: string };
+  /** The local Argo service; its token stays in `<state>/argo-token`. */
+  argo?: { pid: number; port: number; url: string };
   startedAt: string;
 }
 
@@ -123,9 +132,18 @@ async function serviceState(service: Service): Promise<ServiceState> {
 function services(
   paths: StatePaths,
   s3Port: number,
-  gitPort: number
-): { s3: Service; git: Service } {
+  gitPort: number,
+  argoPort: number
+): { s3: Service; git: Service; argo: Service } {
   return {
+    argo: {
+      label: 'local Argo service',
+      pidFile: paths.argoPid,
+      marker: `argo-serve --state ${paths.root}`,
+      port: argoPort,
+      portFlag: '--argo-port',
+      portEnv: 'ARCADE_ARGO_PORT'
+    },
     s3: {
       label: 'S3 server',
       pidFile: paths.minioPid,
@@ -281,6 +299,39 @@ async function startGit(
   return pid;
 }
 
+async function startArgo(
+  service: Service,
+  paths: StatePaths,
+  token: Secret,
+  ctx: StackContext,
+  stackEnv: Record<string, string>
+): Promise<number> {
+  const [command, ...args] = ctx.selfCommand;
+  if (command === undefined) {
+    throw new ArcadeError('internal', 'cannot tell how to run arcade again');
+  }
+  const pid = await spawnDetached(
+    command,
+    [
+      ...args,
+      'dev',
+      'argo-serve',
+      '--state',
+      paths.root,
+      '--port',
+      String(service.port)
+    ],
+    // Its Arc jobs read the pinned versions from this stack's S3 server.
+    { ...process.env, ...stackEnv },
+    paths.argoLog
+  );
+  await writePid(service.pidFile, pid);
+  await waitReady(service, pid, paths.argoLog, ctx.output, () =>
+    argoAnswers(service.port, token)
+  );
+  return pid;
+}
+
 async function prepareStateDir(paths: StatePaths): Promise<void> {
   await mkdir(paths.root, { recursive: true, mode: 0o700 });
   for (const dir of [paths.logs, paths.run, paths.gitRoot, paths.s3Data]) {
@@ -294,23 +345,37 @@ export async function devUp(flags: DevFlags, ctx: StackContext): Promise<void> {
   const paths = statePaths(path.resolve(ctx.cwd, options.stateDir));
   await prepareStateDir(paths);
   const gitCredentials = await ensureGitCredentials(paths.gitCredentials);
+  const argoToken = await ensureArgoToken(paths.argoToken);
   const previous = await readStackFile(paths.stackFile);
   const svc = services(
     paths,
     previous?.s3.port ?? options.s3Port,
-    previous?.git.port ?? options.gitPort
+    previous?.git.port ?? options.gitPort,
+    previous?.argo?.port ?? options.argoPort
   );
   const s3 = await serviceState(svc.s3);
   const git = await serviceState(svc.git);
+  const argo = await serviceState(svc.argo);
+  if (argo.running && !(await argoAnswers(svc.argo.port, argoToken))) {
+    argo.running = false;
+  }
   if (git.running && !(await gitAnswers(svc.git.port, gitCredentials))) {
     // Restarted below with the credentials of this state directory.
     git.running = false;
   }
-  if (s3.running && git.running && s3.pid !== null && git.pid !== null) {
+  if (
+    s3.running &&
+    git.running &&
+    argo.running &&
+    s3.pid !== null &&
+    git.pid !== null &&
+    argo.pid !== null
+  ) {
     ctx.output.line(
       `Arcade dev stack already running (state ${paths.root}): ` +
         `S3 on ${s3Endpoint(svc.s3.port)} (pid ${s3.pid}), ` +
-        `git on ${describeRemote(gitRemote(svc.git.port))} (pid ${git.pid})`
+        `git on ${describeRemote(gitRemote(svc.git.port))} (pid ${git.pid}), ` +
+        `Argo on ${argoUrl(svc.argo.port)} (pid ${argo.pid})`
     );
     return;
   }
@@ -318,9 +383,11 @@ export async function devUp(flags: DevFlags, ctx: StackContext): Promise<void> {
   // of ours that is alive but does not answer is stopped first.
   svc.s3.port = s3.running ? svc.s3.port : options.s3Port;
   svc.git.port = git.running ? svc.git.port : options.gitPort;
+  svc.argo.port = argo.running ? svc.argo.port : options.argoPort;
   for (const [service, state] of [
     [svc.s3, s3],
-    [svc.git, git]
+    [svc.git, git],
+    [svc.argo, argo]
   ] as const) {
     if (!state.running) {
       if (state.pid !== null) {
@@ -338,10 +405,29 @@ export async function devUp(flags: DevFlags, ctx: StackContext): Promise<void> {
     git.running && git.pid !== null
       ? git.pid
       : await startGit(svc.git, paths, gitCredentials, ctx);
+  const argoPid =
+    argo.running && argo.pid !== null
+      ? argo.pid
+      : await startArgo(
+          svc.argo,
+          paths,
+          argoToken,
+          ctx,
+          Object.fromEntries(
+            devEnvironment(
+              paths.root,
+              svc.s3.port,
+              svc.git.port,
+              gitCredentials,
+              svc.argo.port
+            ).filter(([name]) => name !== 'ARCADE_GIT_REMOTE')
+          )
+        );
 
   const stack: StackFile = {
     s3: { pid: s3Pid, port: svc.s3.port, endpoint: s3Endpoint(svc.s3.port) },
     git: { pid: gitPid, port: svc.git.port, remote: gitRemote(svc.git.port) },
+    argo: { pid: argoPid, port: svc.argo.port, url: argoUrl(svc.argo.port) },
     startedAt: new Date().toISOString()
   };
   await writePrivateFile(
@@ -352,7 +438,8 @@ export async function devUp(flags: DevFlags, ctx: StackContext): Promise<void> {
     flags.state === undefined ? '' : ` --state ${shellQuote(paths.root)}`;
   ctx.output.line(
     `Arcade dev stack running: S3 ${stack.s3.endpoint}, ` +
-      `git ${describeRemote(stack.git.remote)}`
+      `git ${describeRemote(stack.git.remote)}, ` +
+      `Argo (local service) ${argoUrl(svc.argo.port)}`
   );
   ctx.output.line(`Use it in this shell: eval "$(arcade dev env${stateFlag})"`);
 }
@@ -364,9 +451,14 @@ export async function devDown(
 ): Promise<void> {
   const options = devOptions(flags, ctx.env);
   const paths = statePaths(path.resolve(ctx.cwd, options.stateDir));
-  const svc = services(paths, options.s3Port, options.gitPort);
+  const svc = services(
+    paths,
+    options.s3Port,
+    options.gitPort,
+    options.argoPort
+  );
   let stopped = 0;
-  for (const service of [svc.git, svc.s3]) {
+  for (const service of [svc.argo, svc.git, svc.s3]) {
     const pid = await readPid(service.pidFile);
     if (pid !== null && (await isOurProcess(pid, service.marker))) {
       await stopProcess(pid);
@@ -398,7 +490,8 @@ export function devEnvironment(
   stateDir: string,
   s3Port: number,
   gitPort: number,
-  gitCredentials: GitCredentials
+  gitCredentials: GitCredentials,
+  argoPort: number
 ): [string, string][] {
   const paths = statePaths(stateDir);
   return [
@@ -409,7 +502,10 @@ export function devEnvironment(
     ['ARCADE_LAKE_BUCKET', DEFAULTS.lakeBucket],
     ['AWS_SHARED_CREDENTIALS_FILE', paths.awsCredentials],
     ['AWS_PROFILE', AWS_PROFILE_NAME],
-    ['ARCADE_GIT_REMOTE', gitRemoteWithCredentials(gitPort, gitCredentials)]
+    ['ARCADE_GIT_REMOTE', gitRemoteWithCredentials(gitPort, gitCredentials)],
+    ['ARCADE_ARGO_URL', argoUrl(argoPort)],
+    ['ARCADE_ARGO_NAMESPACE', LOCAL_ARGO_NAMESPACE],
+    ['ARCADE_ARGO_TOKEN_FILE', paths.argoToken]
   ];
 }
 
@@ -428,7 +524,8 @@ export async function devEnv(
     root,
     stack?.s3.port ?? options.s3Port,
     stack?.git.port ?? options.gitPort,
-    gitCredentials
+    gitCredentials,
+    stack?.argo?.port ?? options.argoPort
   );
   for (const [name, value] of lines) {
     ctx.output.line(`export ${name}=${shellQuote(value)}`);

@@ -96,7 +96,8 @@ export function parseSecretString(text: string): GitAuth {
  */
 export async function readAwsSecret(
   secretId: string,
-  env: Env
+  env: Env,
+  what = 'the git token'
 ): Promise<string> {
   const { SecretsManagerClient, GetSecretValueCommand } =
     await import('@aws-sdk/client-secrets-manager');
@@ -130,7 +131,7 @@ export async function readAwsSecret(
     const name = error instanceof Error ? error.name : 'Error';
     throw new ArcadeError(
       'upstream',
-      `could not read the git token from AWS Secrets Manager (${name})`,
+      `could not read ${what} from AWS Secrets Manager (${name})`,
       {
         hint: `check that secret ${secretId} exists and this identity may call secretsmanager:GetSecretValue on it`
       }

@@ -104,9 +104,13 @@ export function arcRuntime(
       );
     }
     const plugins = path.join(path.dirname(jars), 'plugins');
+    // The kernel jar holds Arcade's job launcher (dev.arcade.launch.ArcJob).
+    const kernel = path.join(path.dirname(jars), 'kernel');
     classpath = [
       path.join(jars, '*'),
-      ...(existsSync(plugins) ? [path.join(plugins, '*')] : [])
+      ...[plugins, kernel]
+        .filter(dir => existsSync(dir))
+        .map(dir => path.join(dir, '*'))
     ].join(path.delimiter);
   }
   const javaHome = nonEmpty(env.JAVA_HOME);
@@ -185,15 +189,14 @@ export function checkVars(vars: Record<string, string>): void {
 }
 
 /**
- * The `java … ai.tripl.arc.ARC …` command of a run. Its options never carry
- * a secret: Arc logs the whole Spark configuration, and the command line is
+ * The JVM options of an Arc batch job on local Spark. They never carry a
+ * secret: Arc logs the whole Spark configuration, and the command line is
  * visible to every user of the machine.
  */
-export function arcCommand(
+export function arcJavaOptions(
   runtime: ArcRuntime,
-  request: RunRequest,
   options: { credentialsInEnvironment: boolean }
-): JavaCommand {
+): string[] {
   const properties: Record<string, string> = {
     'spark.master': runtime.master,
     'spark.sql.extensions': 'io.delta.sql.DeltaSparkSessionExtension',
@@ -216,15 +219,24 @@ export function arcCommand(
       runtime.s3Endpoint.startsWith('https:')
     );
   }
+  return [
+    `-Xmx${runtime.memory}`,
+    ...JAVA17_OPTIONS,
+    ...Object.entries(properties).map(([key, value]) => `-D${key}=${value}`),
+    '-cp',
+    runtime.classpath
+  ];
+}
+
+/** The `java … ai.tripl.arc.ARC …` command of a run. */
+export function arcCommand(
+  runtime: ArcRuntime,
+  request: RunRequest,
+  options: { credentialsInEnvironment: boolean }
+): JavaCommand {
   return {
     command: runtime.java,
-    args: [
-      `-Xmx${runtime.memory}`,
-      ...JAVA17_OPTIONS,
-      ...Object.entries(properties).map(([key, value]) => `-D${key}=${value}`),
-      '-cp',
-      runtime.classpath
-    ],
+    args: arcJavaOptions(runtime, options),
     fileArgs: [
       ARC_MAIN_CLASS,
       `--etl.config.uri=${pathToFileURL(request.notebookFile).href}`,

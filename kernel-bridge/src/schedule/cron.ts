@@ -54,7 +54,29 @@ export function cronProblem(expression: string): string | null {
   }
 }
 
-/** The next `count` run times of an expression after `from`, in its zone. */
+/** Minutes east of UTC of `zone` at `date`. */
+function zoneOffset(date: Date, zone: string): number {
+  const name =
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      timeZoneName: 'longOffset'
+    })
+      .formatToParts(date)
+      .find(part => part.type === 'timeZoneName')?.value ?? 'GMT';
+  const match = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name);
+  if (match === null) {
+    return 0;
+  }
+  const minutes = Number(match[2]) * 60 + Number(match[3] ?? '0');
+  return match[1] === '-' ? -minutes : minutes;
+}
+
+/**
+ * The next `count` run times of an expression after `from`, in its zone,
+ * with robfig/cron's daylight-saving behaviour (Argo's scheduler): a wall
+ * time the clocks skip does not run that day, and one they repeat runs
+ * twice. croner finds the candidates; its `match` confirms each.
+ */
 export function nextRuns(
   expression: string,
   timezone: string,
@@ -72,16 +94,78 @@ export function nextRuns(
   }
   const cron = new Cron(
     DESCRIPTORS.has(text) ? text.replace('@midnight', '@daily') : text,
-    {
-      paused: true,
-      timezone
-    }
+    { paused: true, timezone }
   );
-  return cron.nextRuns(count, from);
+  const found = new Map<number, Date>();
+  let cursor = from;
+  // Bounded: a pattern that matches once in years still ends.
+  for (let guard = 0; found.size < count && guard < count * 4 + 8; guard++) {
+    const [next] = cron.nextRuns(1, cursor);
+    if (next === undefined) {
+      break;
+    }
+    cursor = next;
+    if (cron.match(next)) {
+      found.set(next.getTime(), next);
+    }
+    const repeated = new Date(next.getTime() + 3_600_000);
+    if (
+      zoneOffset(repeated, timezone) !== zoneOffset(next, timezone) &&
+      cron.match(repeated)
+    ) {
+      found.set(repeated.getTime(), repeated);
+    }
+  }
+  return [...found.values()]
+    .filter(date => date.getTime() > from.getTime())
+    .sort((a, b) => a.getTime() - b.getTime())
+    .slice(0, count);
 }
 
-/** A Go duration (`1h30m`, `90s`) in milliseconds. */
-export function durationMs(text: string): number {
+/**
+ * The latest run time of an expression in (after, now], or null; a wall
+ * time the clocks skipped does not count (robfig/cron).
+ */
+export function latestRun(
+  expression: string,
+  timezone: string,
+  after: Date,
+  now: Date
+): Date | null {
+  const text = expression.trim();
+  const every = /^@every (.+)$/.exec(text);
+  if (every !== null) {
+    const step = durationMs(every[1] ?? '');
+    if (step <= 0) {
+      return null;
+    }
+    const steps = Math.floor((now.getTime() - after.getTime()) / step);
+    return steps < 1 ? null : new Date(after.getTime() + steps * step);
+  }
+  const cron = new Cron(
+    DESCRIPTORS.has(text) ? text.replace('@midnight', '@daily') : text,
+    { paused: true, timezone }
+  );
+  const reference = new Date(now.getTime() + 1);
+  for (const candidate of cron.previousRuns(4, reference)) {
+    if (candidate.getTime() <= after.getTime()) {
+      return null;
+    }
+    if (cron.match(candidate)) {
+      return candidate;
+    }
+  }
+  return null;
+}
+
+/** A Go duration (`1h30m`, `90s`), or a plain number of seconds, in milliseconds. */
+export function durationMs(text: string | undefined): number {
+  if (text === undefined) {
+    return 0;
+  }
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    return Number(text) * 1000;
+  }
   const units: Record<string, number> = {
     ns: 1e-6,
     us: 1e-3,

@@ -39,6 +39,7 @@ let state: string;
 let sample: string;
 let s3Port: number;
 let gitPort: number;
+let argoPort: number;
 let env: NodeJS.ProcessEnv;
 let up: RunResult;
 let exported: Map<string, string>;
@@ -86,9 +87,9 @@ beforeAll(async () => {
     JSON.stringify({ cells: [], metadata: { kernelspec: { name: 'arc' } } })
   );
   writeFileSync(path.join(sample, 'README.md'), '# Sample\n');
-  ({ s3Port, gitPort } = await freeStackPorts());
+  ({ s3Port, gitPort, argoPort } = await freeStackPorts());
   env = { ...process.env, ARCADE_SAMPLE_WORKSPACE: sample };
-  up = await devUp(state, { s3Port, gitPort }, env);
+  up = await devUp(state, { s3Port, gitPort, argoPort }, env);
   const parsed = parseGitCredentials(
     readFileSync(path.join(state, 'git-credentials'), 'utf8')
   );
@@ -125,6 +126,11 @@ describe('arcade dev up', () => {
     expect(up.stdout).toMatch(
       new RegExp(`Starting git server on 127\\.0\\.0\\.1:${gitPort} … ready in`)
     );
+    expect(up.stdout).toMatch(
+      new RegExp(
+        `Starting local Argo service on 127\\.0\\.0\\.1:${argoPort} … ready in`
+      )
+    );
   });
 
   it('keeps the generated credentials private to the user', () => {
@@ -135,7 +141,9 @@ describe('arcade dev up', () => {
       'stack.json',
       'run/minio.pid',
       'run/git.pid',
-      'logs/git.log'
+      'logs/git.log',
+      'argo-token',
+      'run/argo.pid'
     ]) {
       expect(statSync(path.join(state, file)).mode & 0o777).toBe(0o600);
     }
@@ -152,8 +160,23 @@ describe('arcade dev up', () => {
       AWS_PROFILE: 'arcade-local',
       ARCADE_GIT_REMOTE:
         `http://${gitCredentials.user}:${gitCredentials.password.reveal()}` +
-        `@127.0.0.1:${gitPort}/workspace.git`
+        `@127.0.0.1:${gitPort}/workspace.git`,
+      ARCADE_ARGO_URL: `http://127.0.0.1:${argoPort}`,
+      ARCADE_ARGO_NAMESPACE: 'arcade',
+      ARCADE_ARGO_TOKEN_FILE: path.join(state, 'argo-token')
     });
+  });
+
+  it('serves the Argo API only with the token of the state folder', async () => {
+    const url = `http://127.0.0.1:${argoPort}/api/v1/workflows/arcade`;
+    const token = readFileSync(path.join(state, 'argo-token'), 'utf8').trim();
+    expect((await fetch(url)).status).toBe(401);
+    const answer = await fetch(url, {
+      headers: { authorization: `Bearer ${token}` }
+    });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ items: [] });
+    expect(up.stdout).not.toContain(token);
   });
 
   it('shows the git remote without its password elsewhere', () => {
@@ -393,7 +416,7 @@ describe('arcade dev up, again', () => {
   it('reports the running stack and starts nothing', async () => {
     const s3Pid = readPidFile('minio.pid');
     const gitPid = readPidFile('git.pid');
-    const again = await devUp(state, { s3Port, gitPort }, env);
+    const again = await devUp(state, { s3Port, gitPort, argoPort }, env);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already running');
     expect(again.stdout).not.toContain('Starting');
@@ -419,6 +442,8 @@ describe('arcade dev up, again', () => {
           '--s3-port',
           String(taken),
           '--git-port',
+          String(await freePort()),
+          '--argo-port',
           String(await freePort())
         ],
         { env }
@@ -457,6 +482,8 @@ describe('a S3 server that dies while starting', () => {
         '--s3-port',
         String(await freePort()),
         '--git-port',
+        String(await freePort()),
+        '--argo-port',
         String(await freePort())
       ],
       { env: { ...env, ARCADE_MINIO_BIN: broken } }
@@ -473,13 +500,18 @@ describe('a S3 server that dies while starting', () => {
 });
 
 describe('arcade dev down', () => {
-  it('stops both servers and frees their ports', async () => {
+  it('stops every service and frees their ports', async () => {
     const s3Pid = readPidFile('minio.pid');
     const gitPid = readPidFile('git.pid');
+    const argoPid = readPidFile('argo.pid');
     const down = await arcade(['dev', 'down', '--state', state], { env });
     expect(down.code).toBe(0);
     expect(down.stdout).toContain(`Stopped S3 server (pid ${s3Pid})`);
     expect(down.stdout).toContain(`Stopped git server (pid ${gitPid})`);
+    expect(down.stdout).toContain(
+      `Stopped local Argo service (pid ${argoPid})`
+    );
+    expect(await isFree(argoPort)).toBe(true);
     expect(processesMatching(s3Marker())).toEqual([]);
     expect(
       processesMatching(`git-serve --root ${path.join(state, 'git')}`)

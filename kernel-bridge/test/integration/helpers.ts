@@ -101,23 +101,28 @@ export function processesMatching(marker: string): number[] {
   return pids;
 }
 
-/** Two free ports for the dev stack; MinIO's console takes the S3 port + 1. */
+/** Free ports for the dev stack; MinIO's console takes the S3 port + 1. */
 export async function freeStackPorts(): Promise<{
   s3Port: number;
   gitPort: number;
+  argoPort: number;
 }> {
   const s3Port = await freePort();
   let gitPort = await freePort();
   while (gitPort === s3Port || gitPort === s3Port + 1) {
     gitPort = await freePort();
   }
-  return { s3Port, gitPort };
+  let argoPort = await freePort();
+  while ([s3Port, s3Port + 1, gitPort].includes(argoPort)) {
+    argoPort = await freePort();
+  }
+  return { s3Port, gitPort, argoPort };
 }
 
 /** `arcade dev up` on the given state folder and ports. */
 export function devUp(
   state: string,
-  ports: { s3Port: number; gitPort: number },
+  ports: { s3Port: number; gitPort: number; argoPort?: number },
   env: NodeJS.ProcessEnv
 ): Promise<RunResult> {
   return arcade(
@@ -129,7 +134,10 @@ export function devUp(
       '--s3-port',
       String(ports.s3Port),
       '--git-port',
-      String(ports.gitPort)
+      String(ports.gitPort),
+      ...(ports.argoPort === undefined
+        ? []
+        : ['--argo-port', String(ports.argoPort)])
     ],
     { env }
   );

@@ -10,11 +10,12 @@ import { ArcadeError } from 'arcade-engine';
 import { MemoryOutput } from './helpers';
 
 describe('devOptions', () => {
-  it('defaults to .arcade, S3 on 9010 and git on 9020', () => {
+  it('defaults to .arcade, S3 on 9010, git on 9020 and Argo on 9030', () => {
     expect(devOptions({}, {})).toEqual({
       stateDir: '.arcade',
       s3Port: 9010,
-      gitPort: 9020
+      gitPort: 9020,
+      argoPort: 9030
     });
   });
 
@@ -22,22 +23,33 @@ describe('devOptions', () => {
     const env = {
       ARCADE_STATE_DIR: '/env/state',
       ARCADE_S3_PORT: '9100',
-      ARCADE_GIT_PORT: '9200'
+      ARCADE_GIT_PORT: '9200',
+      ARCADE_ARGO_PORT: '9250'
     };
     expect(devOptions({}, env)).toEqual({
       stateDir: '/env/state',
       s3Port: 9100,
-      gitPort: 9200
+      gitPort: 9200,
+      argoPort: 9250
     });
     expect(
-      devOptions({ state: 'flag', s3Port: '9300', gitPort: '9400' }, env)
-    ).toEqual({ stateDir: 'flag', s3Port: 9300, gitPort: 9400 });
+      devOptions(
+        { state: 'flag', s3Port: '9300', gitPort: '9400', argoPort: '9500' },
+        env
+      )
+    ).toEqual({
+      stateDir: 'flag',
+      s3Port: 9300,
+      gitPort: 9400,
+      argoPort: 9500
+    });
   });
 
   it('rejects bad ports as usage errors naming the flag', () => {
     for (const [flags, env, name] of [
       [{ s3Port: 'abc' }, {}, '--s3-port'],
       [{ gitPort: '70000' }, {}, '--git-port'],
+      [{ argoPort: '0' }, {}, '--argo-port'],
       [{}, { ARCADE_S3_PORT: '-1' }, 'ARCADE_S3_PORT']
     ] as const) {
       let caught: unknown;
@@ -52,9 +64,12 @@ describe('devOptions', () => {
     }
   });
 
-  it('rejects the same port for S3 and git', () => {
+  it('rejects the same port for two services', () => {
     expect(() => devOptions({ s3Port: '9000', gitPort: '9000' }, {})).toThrow(
-      /both 9000/
+      /ports must differ \(9000, 9000, 9030\)/
+    );
+    expect(() => devOptions({ argoPort: '9020' }, {})).toThrow(
+      /ports must differ/
     );
   });
 });
@@ -62,7 +77,7 @@ describe('devOptions', () => {
 describe('dev env', () => {
   it('lists the variables that point tools at the stack', () => {
     const credentials = { user: 'arcade1f2e', password: new Secret('pw_-9') };
-    expect(devEnvironment('/s', 9010, 9020, credentials)).toEqual([
+    expect(devEnvironment('/s', 9010, 9020, credentials, 9030)).toEqual([
       ['ARCADE_STATE_DIR', '/s'],
       ['ARCADE_S3_ENDPOINT', 'http://127.0.0.1:9010'],
       ['ARCADE_S3_REGION', 'us-east-1'],
@@ -73,7 +88,10 @@ describe('dev env', () => {
       [
         'ARCADE_GIT_REMOTE',
         'http://arcade1f2e:pw_-9@127.0.0.1:9020/workspace.git'
-      ]
+      ],
+      ['ARCADE_ARGO_URL', 'http://127.0.0.1:9030'],
+      ['ARCADE_ARGO_NAMESPACE', 'arcade'],
+      ['ARCADE_ARGO_TOKEN_FILE', '/s/argo-token']
     ]);
   });
 

@@ -144,6 +144,28 @@ function checkVarsJson(value: string): string | null {
     if (typeof item !== 'string') {
       return `job parameter "${name}" must be a string`;
     }
+    const problem = parameterValueProblem(name, item);
+    if (problem !== null) {
+      return problem;
+    }
+  }
+  return null;
+}
+
+/**
+ * Arc 3.7 turns its `--NAME=value` arguments into JSON, removes every
+ * backslash and parses the result as HOCON: a `"` or `\\` in a value would
+ * end its string early and change the job's configuration.
+ */
+export function parameterValueProblem(
+  name: string,
+  value: string
+): string | null {
+  if (/["\\]/.test(value)) {
+    return `job parameter "${name}" contains ${value.includes('"') ? 'a double quote' : 'a backslash'}, which Arc 3.7 cannot take in an argument`;
+  }
+  if (/[\n\r\0]/.test(value)) {
+    return `job parameter "${name}" contains a line break`;
   }
   return null;
 }

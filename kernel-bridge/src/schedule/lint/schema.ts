@@ -33,7 +33,7 @@ const NUMBER_OR_STRING = [
 
 type Schema = Record<string, unknown>;
 
-function closeObjects(definitions: Record<string, unknown>): void {
+export function closeObjects(definitions: Record<string, unknown>): void {
   for (const [name, definition] of Object.entries(definitions)) {
     if (!isRecord(definition)) {
       continue;
