@@ -13,6 +13,7 @@ import { runGitServer } from './dev/gitServe';
 import { gitCommand } from './git/commands';
 import { publishCommands } from './publish/commands';
 import { scheduleCommand } from './schedule/commands';
+import { runsCommands } from './schedule/runCommands';
 import { parsePort } from './dev/options';
 import { devDown, devEnv, devUp, type StackContext } from './dev/stack';
 import { runCommand } from './runs/command';
@@ -98,6 +99,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(gitCommand(ctx));
   publishCommands(ctx).forEach(command => program.addCommand(command));
   program.addCommand(scheduleCommand(ctx));
+  runsCommands(ctx).forEach(command => program.addCommand(command));
 
   const dev = program
     .command('dev')

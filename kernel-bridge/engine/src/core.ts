@@ -6,6 +6,7 @@
 export { DEFAULT_ENVIRONMENTS } from './environments';
 export {
   ARC_KERNEL_NAME,
+  argumentValueProblem,
   isArcKernelspec,
   isArcNotebookText,
   isRecord,

@@ -40,3 +40,25 @@ export function parseVar(text: string): [string, string] {
   }
   return [text.slice(0, equals), text.slice(equals + 1)];
 }
+
+/**
+ * Why Arc 3.7 cannot take `value` as a `--NAME=value` argument, or null. Arc
+ * serialises its arguments to JSON, removes every backslash and parses the
+ * result as HOCON, so a `"` or `\\` would end the value's string early and
+ * change the job's configuration; a line break splits an argument file.
+ */
+export function argumentValueProblem(
+  name: string,
+  value: string
+): string | null {
+  if (value.includes('"')) {
+    return `the value of ${name} contains a double quote, which Arc 3.7 cannot take in an argument`;
+  }
+  if (value.includes('\\')) {
+    return `the value of ${name} contains a backslash, which Arc 3.7 removes from its arguments`;
+  }
+  if (/[\n\r\0]/.test(value)) {
+    return `the value of ${name} contains a line break`;
+  }
+  return null;
+}

@@ -114,12 +114,13 @@ export function jobPath(notebook: string): string {
   return `.arcade/jobs/${notebook.replace(/\.ipynb$/, '')}.json`;
 }
 
-/** What the assets globs select by default: notebooks, SQL, JSON schemas and HOCON/conf files. */
+/** What the assets globs select by default: notebooks, SQL, JSON schemas, HOCON/conf files and schedules. */
 export const DEFAULT_ASSET_GLOBS = [
   '**/*.ipynb',
   '**/*.sql',
   '**/*.json',
-  '**/*.conf'
+  '**/*.conf',
+  'schedules/*.yaml'
 ];
 
 /** A predicate over repository paths from comma-separated globs (picomatch syntax). */

@@ -17,6 +17,7 @@ import type { GitService } from '../git/service';
 import { changedFiles } from '../git/status';
 import {
   assetMatcher,
+  currentKey,
   manifestKey,
   objectKey,
   versionPrefix,
@@ -25,7 +26,13 @@ import {
 import { commitAssets, type SourceFile } from './source';
 import { eachLimited } from '../concurrency';
 import { ArtifactStore, expectedEtag } from './store';
-import { isManifest, listVersions, moveCurrent, short } from './versions';
+import {
+  isManifest,
+  isPointer,
+  listVersions,
+  moveCurrent,
+  short
+} from './versions';
 
 export interface PublishOptions {
   signal?: AbortSignal;
@@ -393,6 +400,46 @@ export class PublishService {
     const store = this.#store();
     try {
       return await listVersions(store, this.#layout(repo.dir));
+    } finally {
+      store.destroy();
+    }
+  }
+
+  /**
+   * A complete published version (the current one when none is named): its
+   * layout and manifest, for runs that pin it.
+   */
+  async pinned(
+    repoName: unknown,
+    version?: string
+  ): Promise<{ layout: Layout; manifest: Manifest }> {
+    const repo = await this.#deps.git.repo(repoName);
+    const layout = this.#layout(repo.dir);
+    const store = this.#store();
+    try {
+      let wanted = version;
+      if (wanted === undefined) {
+        const current = await store.getJson(currentKey(layout));
+        if (current === null || !isPointer(current.value)) {
+          throw new ArcadeError(
+            'not_found',
+            `nothing of ${layout.project} is published yet`,
+            { hint: 'publish first: arcade publish (or Commit & Publish)' }
+          );
+        }
+        wanted = current.value.version;
+      }
+      const manifest = await store.getJson(manifestKey(layout, wanted));
+      if (manifest === null || !isManifest(manifest.value)) {
+        throw new ArcadeError(
+          'not_found',
+          `${short(wanted)} is not a complete published version of ${layout.project}`,
+          {
+            hint: 'publish that commit first, or pick one from "arcade versions"'
+          }
+        );
+      }
+      return { layout, manifest: manifest.value };
     } finally {
       store.destroy();
     }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Env, Settings } from '../config';
-import { ArcadeError } from 'arcade-engine';
+import { ArcadeError, argumentValueProblem } from 'arcade-engine';
 import { arcClasspathFromKernelspec } from '../kernelspec';
 
 /**
@@ -178,12 +178,11 @@ export function checkVars(vars: Record<string, string>): void {
         hint: 'etl.* options are set by arcade run itself'
       });
     }
-    if (/[\n\r\0]/.test(value)) {
-      throw new ArcadeError(
-        'usage',
-        `variable "${name}" contains a line break`,
-        { hint: 'pass single-line values' }
-      );
+    const problem = argumentValueProblem(`variable "${name}"`, value);
+    if (problem !== null) {
+      throw new ArcadeError('usage', problem, {
+        hint: 'pass single-line values without " or \\'
+      });
     }
   }
 }

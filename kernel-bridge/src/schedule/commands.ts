@@ -1,11 +1,192 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { ArcadeError } from 'arcade-engine';
-import type { ScheduleDiagnostic } from 'arcade-engine';
+import { ArcadeError, parseVar } from 'arcade-engine';
+import type {
+  ConcurrencyPolicy,
+  CpuArch,
+  ScheduleDiagnostic,
+  ScheduleSpec
+} from 'arcade-engine';
 import type { CliContext } from '../cli';
 import { loadSettings } from '../config';
+import { findRepository } from '../git/commands';
+import { GitService } from '../git/service';
+import { PublishService } from '../publish/service';
+import type { CronWorkflow } from './argo/client';
+import { nextRuns } from './cron';
 import { lintManifestFiles } from './lintService';
+import { defaultSpec, LABELS } from './manifests';
+import {
+  describeAction,
+  readScheduleFile,
+  scheduleFileText,
+  SCHEDULES_DIR
+} from './asCode';
+import { ScheduleService } from './service';
+import { stepName } from './spec';
+
+/** The schedule service for the repository around the current folder (or --repo). */
+export async function scheduleContext(
+  ctx: CliContext,
+  repo: string | undefined
+): Promise<{ service: ScheduleService; project: string; root: string }> {
+  const root = await findRepository(path.resolve(ctx.cwd, repo ?? '.'));
+  const settings = { ...loadSettings(ctx.env, root), workspace: root };
+  const publish = new PublishService({
+    settings,
+    env: ctx.env,
+    git: new GitService(root, ctx.env)
+  });
+  return {
+    service: new ScheduleService({
+      settings,
+      env: ctx.env,
+      repoRoot: ctx.repoRoot,
+      publish
+    }),
+    project:
+      settings.publish.project ??
+      path.basename(root).replace(/[^A-Za-z0-9._-]/g, '-'),
+    root
+  };
+}
+
+export interface SpecFlags {
+  env: string;
+  var: string[];
+  after: string[];
+  /** Only `schedule create` has these. */
+  cron?: string[];
+  timezone?: string;
+  concurrency: string;
+  retries: string;
+  backoff: string;
+  timeout?: string;
+  size: string;
+  arch: string;
+  spot?: boolean;
+  suspend?: boolean;
+  version?: string;
+  repo?: string;
+  dryRun?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** The options every schedule and run shares. */
+export function stepFlags(command: Command): Command {
+  return command
+    .requiredOption('--env <environment>', 'Arc environment the run uses')
+    .option('--var <name=value>', 'job parameter (repeatable)', collect, [])
+    .option(
+      '--after <step=deps>',
+      'a step waits for others: merge=load,changes (repeatable; steps are named after their notebooks)',
+      collect,
+      []
+    )
+    .option('--concurrency <policy>', 'Allow, Forbid or Replace', 'Forbid')
+    .option('--retries <n>', 'retries of a failed step', '1')
+    .option(
+      '--backoff <seconds>',
+      'first wait before a retry (doubles each time)',
+      '60'
+    )
+    .option('--timeout <seconds>', 'fail the whole run after this long')
+    .option('--size <preset>', 'small, medium or large', 'small')
+    .option('--arch <arch>', 'arm64 (Graviton) or amd64', 'arm64')
+    .option('--spot', 'allow Spot capacity')
+    .option(
+      '--version <sha>',
+      'published version to pin (default: the current one)'
+    )
+    .option(
+      '--repo <dir>',
+      'the repository (default: the one around the current folder)'
+    )
+    .option('--dry-run', 'validate and print the manifests; send nothing');
+}
+
+function number(value: string, flag: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) {
+    throw new ArcadeError('usage', `${flag} must be a number, got "${value}"`);
+  }
+  return parsed;
+}
+
+/** A ScheduleSpec from command-line flags (checked later by the service). */
+export function specFromFlags(
+  name: string | undefined,
+  notebooks: string[],
+  flags: SpecFlags
+): ScheduleSpec {
+  const steps = notebooks.map(notebook => ({
+    name: stepName(notebook),
+    notebook: notebook.replace(/^\.\//, ''),
+    dependsOn: [] as string[]
+  }));
+  for (const rule of flags.after) {
+    const [step = '', deps = ''] = rule.split('=');
+    const target = steps.find(s => s.name === step.trim());
+    if (target === undefined) {
+      throw new ArcadeError('usage', `--after names no step "${step}"`, {
+        hint: `steps: ${steps.map(s => s.name).join(', ')}`
+      });
+    }
+    target.dependsOn = deps
+      .split(',')
+      .map(d => d.trim())
+      .filter(Boolean);
+  }
+  const base = defaultSpec(name ?? steps[0]?.name ?? 'run', steps, flags.env);
+  return {
+    ...base,
+    parameters: Object.fromEntries(flags.var.map(parseVar)),
+    schedules: flags.cron ?? [],
+    timezone: flags.timezone ?? 'UTC',
+    concurrencyPolicy: flags.concurrency as ConcurrencyPolicy,
+    retries: {
+      limit: number(flags.retries, '--retries'),
+      backoffSeconds: number(flags.backoff, '--backoff'),
+      factor: 2
+    },
+    timeoutSeconds:
+      flags.timeout === undefined
+        ? base.timeoutSeconds
+        : number(flags.timeout, '--timeout'),
+    size: flags.size,
+    arch: flags.arch as CpuArch,
+    spot: flags.spot === true,
+    suspend: flags.suspend === true
+  };
+}
+
+/** One schedule as the CLI lists it. */
+export function cronRow(cron: CronWorkflow) {
+  const spec = cron.spec;
+  return {
+    name: cron.metadata.name ?? '',
+    schedules: spec.schedules,
+    timezone: spec.timezone ?? 'UTC',
+    suspended: spec.suspend === true,
+    commit: cron.metadata.labels?.[LABELS.commit] ?? null,
+    lastScheduledTime: cron.status?.lastScheduledTime ?? null,
+    active: (cron.status?.active ?? []).map(ref => ref.name ?? ''),
+    nextRuns:
+      spec.suspend === true
+        ? []
+        : spec.schedules
+            .flatMap(expression =>
+              nextRuns(expression, spec.timezone ?? 'UTC', 3, new Date())
+            )
+            .sort((a, b) => a.getTime() - b.getTime())
+            .slice(0, 3)
+            .map(date => date.toISOString())
+  };
+}
 
 export function formatScheduleDiagnostic(d: ScheduleDiagnostic): string {
   const fix = d.fix === '' ? '' : `\n    fix: ${d.fix}`;
@@ -78,9 +259,191 @@ function lintCommand(ctx: CliContext): Command {
     });
 }
 
+function createCommand(ctx: CliContext): Command {
+  return stepFlags(
+    new Command('create')
+      .description(
+        'schedule published notebooks as an Argo CronWorkflow (updates it when it exists)'
+      )
+      .argument('<name>', 'schedule name (lower-case letters, digits, "-")')
+      .requiredOption(
+        '--notebook <path...>',
+        'notebook(s) in the repository; several make a pipeline'
+      )
+      .option(
+        '--cron <expression>',
+        'cron expression, five fields (repeatable)',
+        collect,
+        []
+      )
+      .option('--timezone <zone>', 'IANA time zone of the cron', 'UTC')
+      .option('--suspend', 'create it suspended')
+  )
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        name: string,
+        flags: SpecFlags & { notebook: string[]; json?: boolean }
+      ) => {
+        if ((flags.cron ?? []).length === 0) {
+          throw new ArcadeError('usage', 'a schedule needs --cron', {
+            hint: 'e.g. --cron "30 2 * * *"; for one run use arcade submit'
+          });
+        }
+        const { service, root } = await scheduleContext(ctx, flags.repo);
+        const spec = specFromFlags(name, flags.notebook, flags);
+        const result = await service.create(spec, undefined, {
+          version: flags.version,
+          dryRun: flags.dryRun === true
+        });
+        if (flags.dryRun === true && flags.json !== true) {
+          ctx.output.line(result.yaml);
+          return;
+        }
+        // The schedule as code, beside the notebooks: commit it with them.
+        const file = `${SCHEDULES_DIR}/${name}.yaml`;
+        if (flags.dryRun !== true) {
+          await mkdir(path.join(root, SCHEDULES_DIR), { recursive: true });
+          await writeFile(path.join(root, file), scheduleFileText(spec));
+        }
+        const row = result.cron === null ? null : cronRow(result.cron);
+        if (flags.json === true) {
+          ctx.output.line(
+            JSON.stringify(
+              {
+                ...row,
+                name,
+                version: result.target.commit,
+                file: flags.dryRun === true ? null : file,
+                dryRun: flags.dryRun === true
+              },
+              null,
+              2
+            )
+          );
+          return;
+        }
+        ctx.output.line(
+          `Scheduled ${name} (${spec.schedules.join(', ')} ${spec.timezone}) pinned to version ${result.target.commit.slice(0, 7)}; next: ${row?.nextRuns[0] ?? 'suspended'}`
+        );
+        ctx.output.line(`Wrote ${file}: commit it with the notebook`);
+      }
+    );
+}
+
+function nameCommands(ctx: CliContext): Command[] {
+  const list = new Command('list')
+    .description("the project's schedules")
+    .option('--repo <dir>', 'the repository')
+    .option('--json', 'print JSON')
+    .action(async (flags: { repo?: string; json?: boolean }) => {
+      const { service, project } = await scheduleContext(ctx, flags.repo);
+      const rows = (await service.list(project)).map(cronRow);
+      if (flags.json === true) {
+        ctx.output.line(JSON.stringify(rows, null, 2));
+        return;
+      }
+      for (const row of rows) {
+        ctx.output.line(
+          `${row.name}  ${row.schedules.join(' | ')} ${row.timezone}  ${row.suspended ? 'suspended' : `next ${row.nextRuns[0] ?? '-'}`}  ${row.commit?.slice(0, 7) ?? '-'}`
+        );
+      }
+    });
+  const single = (
+    verb: 'get' | 'delete' | 'suspend' | 'resume',
+    description: string
+  ) =>
+    new Command(verb)
+      .description(description)
+      .argument('<name>')
+      .option('--repo <dir>', 'the repository')
+      .action(async (name: string, flags: { repo?: string }) => {
+        const { service } = await scheduleContext(ctx, flags.repo);
+        const client = service.client();
+        if (verb === 'delete') {
+          await client.deleteCronWorkflow(name);
+          ctx.output.line(JSON.stringify({ deleted: name }));
+          return;
+        }
+        const cron =
+          verb === 'get'
+            ? await client.getCronWorkflow(name)
+            : verb === 'suspend'
+              ? await client.suspendCronWorkflow(name)
+              : await client.resumeCronWorkflow(name);
+        ctx.output.line(JSON.stringify(cronRow(cron), null, 2));
+      });
+  return [
+    list,
+    single('get', 'one schedule, with its next runs'),
+    single('delete', 'delete a schedule (its past runs stay)'),
+    single('suspend', 'stop starting runs until resumed'),
+    single('resume', 'start runs again')
+  ];
+}
+
+function applyCommand(ctx: CliContext): Command {
+  return new Command('apply')
+    .description(
+      `make Argo's schedules of this project match ${SCHEDULES_DIR}/*.yaml (create, update, delete), printing the diff`
+    )
+    .option(
+      '--version <sha>',
+      'published version to pin (default: the current one)'
+    )
+    .option(
+      '--repo <dir>',
+      'the repository (default: the one around the current folder)'
+    )
+    .option('--dry-run', 'print the diff; change nothing')
+    .option('--json', 'print the actions as JSON')
+    .action(
+      async (flags: {
+        version?: string;
+        repo?: string;
+        dryRun?: boolean;
+        json?: boolean;
+      }) => {
+        const { service, root } = await scheduleContext(ctx, flags.repo);
+        const dir = path.join(root, SCHEDULES_DIR);
+        const names = (await readdir(dir).catch(() => [] as string[]))
+          .filter(name => /\.ya?ml$/.test(name))
+          .sort();
+        const specs = [];
+        for (const name of names) {
+          const file = `${SCHEDULES_DIR}/${name}`;
+          specs.push(
+            readScheduleFile(file, await readFile(path.join(dir, name), 'utf8'))
+          );
+        }
+        const actions = await service.apply(specs, undefined, {
+          version: flags.version,
+          dryRun: flags.dryRun === true
+        });
+        if (flags.json === true) {
+          ctx.output.line(
+            JSON.stringify({ dryRun: flags.dryRun === true, actions }, null, 2)
+          );
+          return;
+        }
+        for (const action of actions) {
+          ctx.output.line(describeAction(action));
+        }
+        if (actions.length === 0) {
+          ctx.output.line(`no schedules in ${SCHEDULES_DIR}/ and none on Argo`);
+        }
+      }
+    );
+}
+
 /** `arcade schedule …` */
 export function scheduleCommand(ctx: CliContext): Command {
-  return new Command('schedule')
+  const command = new Command('schedule')
     .description('Argo schedules of published notebooks')
-    .addCommand(lintCommand(ctx));
+    .addCommand(createCommand(ctx))
+    .addCommand(applyCommand(ctx));
+  for (const sub of nameCommands(ctx)) {
+    command.addCommand(sub);
+  }
+  return command.addCommand(lintCommand(ctx));
 }

@@ -4,7 +4,7 @@
  * reads the pinned version from the real S3 server (MinIO), with a hostile
  * job parameter, and stop ends the JVM.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GitService } from '../../src/git/service';
 import { ArgoClient, type Workflow } from '../../src/schedule/argo/client';
@@ -24,6 +24,7 @@ let stack: Stack;
 let client: ArgoClient;
 let commit: string;
 let versionUri: string;
+let repo: string;
 
 // Shell metacharacters, a flag and a template: all stay inside one value.
 // (Arc 3.7 itself cannot take " or \ in a parameter; Arcade refuses those.)
@@ -51,7 +52,7 @@ beforeAll(async () => {
   mkdirSync(workspace);
   const git = new GitService(workspace, stack.env);
   await git.clone(stack.env.ARCADE_GIT_REMOTE ?? '', 'project', undefined);
-  const repo = path.join(workspace, 'project');
+  repo = path.join(workspace, 'project');
   await plainGit(stack, ['config', 'user.name', 'Ada'], repo);
   await plainGit(stack, ['config', 'user.email', 'ada@example.com'], repo);
   const published = await arcade(['publish', '--json'], {
@@ -185,5 +186,172 @@ describe('the local Argo service runs a published notebook with Arc', () => {
     }
     expect(processesMatching(JVM_MARKER)).toEqual([]);
     expect((await client.getWorkflow(name)).status?.phase).toBe('Failed');
+  }, 120_000);
+});
+
+describe('arcade schedule / submit / runs on the local Argo service', () => {
+  const cli = (args: string[]) =>
+    arcade(args, {
+      cwd: repo,
+      env: { ...stack.env, ARCADE_PROJECT: 'project' }
+    });
+
+  it('refuses bad input with a clear message and changes nothing', async () => {
+    const base = [
+      'schedule',
+      'create',
+      '--notebook',
+      'notebooks/orders.ipynb',
+      '--env',
+      'dev'
+    ];
+    const cases: Array<[string[], string]> = [
+      [['Bad_Name', '--cron', '0 3 * * *'], '"Bad_Name" is not a valid name'],
+      [['nightly', '--cron', '61 3 * * *'], 'Invalid value for minute: 61'],
+      [
+        ['nightly', '--cron', '0 3 * * *', '--timezone', 'Mars/Base'],
+        'unknown time zone "Mars/Base"'
+      ],
+      [
+        ['nightly', '--cron', '0 3 * * *', '--var', 'NOTE=say "hi"'],
+        'contains a double quote'
+      ],
+      [
+        ['nightly', '--cron', '0 3 * * *', '--env', 'nowhere'],
+        '"nowhere" is not one of the project\'s environments'
+      ]
+    ];
+    for (const [extra, expected] of cases) {
+      const result = await cli([
+        ...base.slice(0, 2),
+        extra[0] ?? '',
+        ...base.slice(2),
+        ...extra.slice(1)
+      ]);
+      expect({ code: result.code, stderr: result.stderr }).toMatchObject({
+        code: 2
+      });
+      expect(result.stderr).toContain(expected);
+    }
+    const unpublished = await cli([
+      'schedule',
+      'create',
+      'nightly',
+      '--notebook',
+      'notebooks/missing.ipynb',
+      '--env',
+      'dev',
+      '--cron',
+      '0 3 * * *'
+    ]);
+    expect(unpublished.code).toBe(4);
+    expect(unpublished.stderr).toContain('not in the published version');
+    const listed = await cli(['schedule', 'list', '--json']);
+    expect(JSON.parse(listed.stdout)).toEqual([]);
+  }, 120_000);
+
+  it('creates, lists, suspends a schedule; submits a run and follows its log', async () => {
+    const created = await cli([
+      'schedule',
+      'create',
+      'nightly',
+      '--notebook',
+      'notebooks/orders.ipynb',
+      '--env',
+      'dev',
+      '--cron',
+      '0 3 * * *',
+      '--timezone',
+      'Europe/Paris',
+      '--json'
+    ]);
+    expect(created.stderr).toBe('');
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      name: 'nightly',
+      version: commit,
+      schedules: ['0 3 * * *'],
+      timezone: 'Europe/Paris'
+    });
+    const suspended = await cli(['schedule', 'suspend', 'nightly']);
+    expect(JSON.parse(suspended.stdout)).toMatchObject({
+      suspended: true,
+      nextRuns: []
+    });
+    const listed = JSON.parse(
+      (await cli(['schedule', 'list', '--json'])).stdout
+    ) as Array<{ name: string }>;
+    expect(listed.map(s => s.name)).toEqual(['nightly']);
+
+    const submitted = await cli([
+      'submit',
+      'notebooks/orders.ipynb',
+      '--env',
+      'dev',
+      '--json'
+    ]);
+    expect(submitted.stderr).toBe('');
+    const { name } = JSON.parse(submitted.stdout) as { name: string };
+    const followed = await cli(['runs', 'logs', name, '-f']);
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toContain('"event":"exit"');
+    const runs = JSON.parse(
+      (await cli(['runs', 'list', '--json'])).stdout
+    ) as Array<{
+      name: string;
+      phase: string;
+      commit: string;
+      trigger: string;
+    }>;
+    expect(runs.find(r => r.name === name)).toMatchObject({
+      phase: 'Succeeded',
+      commit,
+      trigger: 'manual'
+    });
+    const deleted = await cli(['schedule', 'delete', 'nightly']);
+    expect(deleted.code).toBe(0);
+    // create wrote the schedule as code beside the notebooks.
+    const file = path.join(repo, 'schedules', 'nightly.yaml');
+    expect(readFileSync(file, 'utf8')).toContain('name: nightly');
+    rmSync(file);
+  }, 300_000);
+
+  it('apply makes Argo match schedules/*.yaml and prints the diff', async () => {
+    const dir = path.join(repo, 'schedules');
+    mkdirSync(dir, { recursive: true });
+    const write = (name: string, cron: string) => {
+      writeFileSync(
+        path.join(dir, `${name}.yaml`),
+        [
+          `name: ${name}`,
+          'environment: dev',
+          'steps: [{ notebook: notebooks/orders.ipynb }]',
+          `schedules: ["${cron}"]`,
+          ''
+        ].join('\n')
+      );
+    };
+    write('orders-a', '0 3 * * *');
+    write('orders-b', '0 4 * * *');
+    const dry = await cli(['schedule', 'apply', '--dry-run']);
+    expect(dry.stderr).toBe('');
+    expect(dry.stdout).toBe('+ create orders-a\n+ create orders-b\n');
+    expect(
+      JSON.parse((await cli(['schedule', 'list', '--json'])).stdout)
+    ).toEqual([]);
+    expect((await cli(['schedule', 'apply'])).code).toBe(0);
+    write('orders-a', '30 3 * * *');
+    rmSync(path.join(dir, 'orders-b.yaml'));
+    const changed = await cli(['schedule', 'apply']);
+    expect(changed.stdout).toBe(
+      '~ update orders-a\n    spec.schedules: ["0 3 * * *"] → ["30 3 * * *"]\n- delete orders-b\n'
+    );
+    const listed = JSON.parse(
+      (await cli(['schedule', 'list', '--json'])).stdout
+    ) as Array<{ name: string; schedules: string[] }>;
+    expect(listed.map(s => [s.name, s.schedules])).toEqual([
+      ['orders-a', ['30 3 * * *']]
+    ]);
+    const again = await cli(['schedule', 'apply']);
+    expect(again.stdout).toBe('= orders-a unchanged\n');
   }, 120_000);
 });

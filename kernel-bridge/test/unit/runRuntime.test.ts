@@ -135,7 +135,7 @@ describe('arcCommand', () => {
 });
 
 describe('run input checks', () => {
-  it('parses --var and refuses bad names, reserved names and line breaks', () => {
+  it('parses --var and refuses bad names, reserved names, line breaks, quotes and backslashes', () => {
     expect(parseVar('A=b=c')).toEqual(['A', 'b=c']);
     expect(() => parseVar('=x')).toThrow(/invalid --var "=x"/);
     expect(() => {
@@ -147,8 +147,15 @@ describe('run input checks', () => {
     expect(() => {
       checkVars({ A: 'x\ny' });
     }).toThrow(/line break/);
+    // Arc 3.7 removes backslashes and reads its arguments as HOCON.
     expect(() => {
-      checkVars({ ETL_CONF_X: 'ok', 'a.b': 'ok' });
+      checkVars({ A: 'say "hi"' });
+    }).toThrow(/double quote/);
+    expect(() => {
+      checkVars({ A: 'C:\\data' });
+    }).toThrow(/backslash/);
+    expect(() => {
+      checkVars({ ETL_CONF_X: "ok'; $(id) `x`", 'a.b': 'ok' });
     }).not.toThrow();
   });
 

@@ -5,7 +5,7 @@
  * published version, job parameters as JSON — and no parameter spliced into
  * a shell script, where a value such as `x; rm -rf /` would run.
  */
-import { didYouMean, isRecord } from 'arcade-engine';
+import { argumentValueProblem, didYouMean, isRecord } from 'arcade-engine';
 import type { ScheduleDiagnostic } from 'arcade-engine';
 import { LAUNCHER_CLASS, VARS_FLAG } from '../manifests';
 import {
@@ -152,22 +152,12 @@ function checkVarsJson(value: string): string | null {
   return null;
 }
 
-/**
- * Arc 3.7 turns its `--NAME=value` arguments into JSON, removes every
- * backslash and parses the result as HOCON: a `"` or `\\` in a value would
- * end its string early and change the job's configuration.
- */
+/** Why Arc cannot take a job parameter's value (the engine's rule), or null. */
 export function parameterValueProblem(
   name: string,
   value: string
 ): string | null {
-  if (/["\\]/.test(value)) {
-    return `job parameter "${name}" contains ${value.includes('"') ? 'a double quote' : 'a backslash'}, which Arc 3.7 cannot take in an argument`;
-  }
-  if (/[\n\r\0]/.test(value)) {
-    return `job parameter "${name}" contains a line break`;
-  }
-  return null;
+  return argumentValueProblem(`job parameter "${name}"`, value);
 }
 
 /** Checks of an `--etl.config.environment` value against the project and notebook. */
