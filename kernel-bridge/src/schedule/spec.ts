@@ -11,6 +11,8 @@ import { SIZE_PRESETS } from './manifests';
 /** CronWorkflow names leave room for Argo's `-<unix time>` run suffix. */
 export const MAX_NAME_LENGTH = 52;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Argo refuses a DAG task name that begins with a digit once tasks have dependencies. */
+const STEP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 export interface SpecProblem {
@@ -67,8 +69,11 @@ export function specProblems(
   }
   const names = new Set<string>();
   for (const [i, step] of spec.steps.entries()) {
-    if (!DNS_LABEL.test(step.name) || step.name.length > 63) {
-      add(`steps[${i}].name`, `"${step.name}" is not a valid step name`);
+    if (!STEP_NAME.test(step.name) || step.name.length > 63) {
+      add(
+        `steps[${i}].name`,
+        `"${step.name}" is not a valid step name: lower-case letters, digits and "-", starting with a letter`
+      );
     }
     if (names.has(step.name)) {
       add(`steps[${i}].name`, `step "${step.name}" appears twice`);
@@ -176,14 +181,23 @@ export function checkSpec(
   }
 }
 
-/** A DNS-1123 label from a notebook path: `notebooks/01 Load.ipynb` → `01-load`. */
+/**
+ * A step name from a notebook path, `notebooks/01 Load.ipynb` → `load`: a
+ * DNS label that starts with a letter (a leading number is dropped; Argo
+ * refuses task names that begin with a digit).
+ */
 export function stepName(notebook: string): string {
   const base = (notebook.split('/').pop() ?? notebook).replace(/\.ipynb$/i, '');
-  const name = base
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
+  const words = base.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const name = words
+    .replace(/^[-0-9]+/, '')
     .slice(0, 63)
     .replace(/-+$/, '');
-  return name === '' ? 'step' : name;
+  if (name !== '') {
+    return name;
+  }
+  const digits = words.replace(/^-+|-+$/g, '');
+  return digits === ''
+    ? 'step'
+    : `step-${digits}`.slice(0, 63).replace(/-+$/, '');
 }

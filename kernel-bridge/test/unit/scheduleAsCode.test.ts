@@ -13,7 +13,7 @@ const text = [
   'steps:',
   '  - notebook: notebooks/01_load.ipynb',
   '  - notebook: notebooks/03_merge.ipynb',
-  '    dependsOn: [01-load]',
+  '    dependsOn: [load]',
   'schedules: ["30 2 * * *"]',
   'timezone: Europe/Paris',
   'parameters: { LAKE: s3a://lake, DAYS: 3 }',
@@ -38,14 +38,14 @@ describe('schedules/<name>.yaml', () => {
         'nightly',
         [
           {
-            name: '01-load',
+            name: 'load',
             notebook: 'notebooks/01_load.ipynb',
             dependsOn: []
           },
           {
-            name: '03-merge',
+            name: 'merge',
             notebook: 'notebooks/03_merge.ipynb',
-            dependsOn: ['01-load']
+            dependsOn: ['load']
           }
         ],
         'prod'

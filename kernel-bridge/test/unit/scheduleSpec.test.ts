@@ -69,10 +69,11 @@ describe('a schedule spec', () => {
     }).toThrow(/name: .* at most 52 characters/);
   });
 
-  it('names steps after their notebooks as DNS labels', () => {
+  it('names steps after their notebooks, starting with a letter as Argo wants', () => {
     expect(stepName('notebooks/01 Customers_Initial load.ipynb')).toBe(
-      '01-customers-initial-load'
+      'customers-initial-load'
     );
+    expect(stepName('2024.ipynb')).toBe('step-2024');
     expect(stepName('___.ipynb')).toBe('step');
   });
 });
