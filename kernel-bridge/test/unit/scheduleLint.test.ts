@@ -8,10 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { ScheduleDiagnostic, ScheduleTarget } from 'arcade-engine';
+import type { ScheduleDiagnostic } from 'arcade-engine';
 import { runCli } from '../../src/cli';
 import { findRepoRoot } from '../../src/repoRoot';
-import { argoTools } from '../../src/schedule/argoTools';
 import { lintManifests, type LintInput } from '../../src/schedule/lint';
 import { runArgoValidate } from '../../src/schedule/lint/argoValidate';
 import {
@@ -22,21 +21,10 @@ import {
 } from '../../src/schedule/manifests';
 import { argoSchema } from '../../src/schedule/lintService';
 import { MemoryOutput } from './helpers';
+import { COMMIT, target, tools } from './localArgoHarness';
 
 const repoRoot = findRepoRoot(__dirname);
-const tools = argoTools(process.env, repoRoot);
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'schedules');
-const COMMIT = '3f9a0c1d2e4b5a6978877665544332211000fedc';
-
-const target: ScheduleTarget = {
-  namespace: 'etl',
-  project: 'sales',
-  commit: COMMIT,
-  versionUri: `s3a://arcade-artifacts/arcade/sales/versions/${COMMIT}/`,
-  image: 'registry.example/arcade-arc:0.1.0',
-  serviceAccount: 'arcade-job',
-  templateName: 'arcade-arc-job'
-};
 
 function lint(inputs: LintInput[]): Promise<ScheduleDiagnostic[]> {
   return lintManifests(inputs, {
