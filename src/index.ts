@@ -3,6 +3,7 @@ import { bridgePlugin } from './bridge/plugin';
 import { gitPlugin } from './git/plugin';
 import { publishPlugin } from './publish/plugin';
 import { runsPlugin } from './runs/plugin';
+import { schedulePlugin } from './schedule/plugin';
 import { stagesPlugin } from './stages/plugin';
 import { statusPlugin } from './status/plugin';
 
@@ -15,7 +16,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   runsPlugin,
   stagesPlugin,
   gitPlugin,
-  publishPlugin
+  publishPlugin,
+  schedulePlugin
 ];
 
 export default plugins;

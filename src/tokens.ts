@@ -157,4 +157,6 @@ export namespace CommandIDs {
   export const commitAndPublish = 'arcade:commit-and-publish';
   export const showVersions = 'arcade:show-versions';
   export const setCurrentVersion = 'arcade:set-current-version';
+  export const scheduleNotebook = 'arcade:schedule-notebook';
+  export const showArgoRuns = 'arcade:show-argo-runs';
 }

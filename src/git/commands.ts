@@ -413,16 +413,22 @@ async function diffSource(
       };
     }
     case 'refs': {
+      // `to: "working"` compares with the working tree (a run's stage diff).
+      const working = args.to === 'working';
       const [before, after] = await Promise.all([
         api.file(path, args.from),
-        api.file(path, args.to || 'HEAD')
+        working ? api.file(path) : api.file(path, args.to || 'HEAD')
       ]);
       return {
         path,
         before: before.text,
         after: after.text,
         beforeLabel: shortSha(args.from),
-        afterLabel: args.to ? shortSha(args.to) : 'HEAD'
+        afterLabel: working
+          ? trans.__('working tree')
+          : args.to
+            ? shortSha(args.to)
+            : 'HEAD'
       };
     }
     default: {

@@ -12,3 +12,9 @@ export {
   isRecord,
   parseVar
 } from './values';
+export {
+  dataKey,
+  MAX_SCHEDULE_NAME_LENGTH,
+  proposeDependencies,
+  scheduleNameProblem
+} from './scheduleDeps';

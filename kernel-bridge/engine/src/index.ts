@@ -63,6 +63,7 @@ export {
   sqlFileUris
 } from './sqlFiles';
 export { STAGE_KEYS, type StageKeys } from './stageKeys';
+export { lineageEnds, scheduleVariables } from './scheduleDeps';
 export {
   sqlStageSource,
   sqlViewName,

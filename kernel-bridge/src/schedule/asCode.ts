@@ -16,25 +16,45 @@ import { stepName } from './spec';
 
 export const SCHEDULES_DIR = 'schedules';
 
-const KEYS = [
-  'name',
-  'description',
-  'steps',
-  'environment',
-  'parameters',
-  'schedules',
-  'timezone',
-  'concurrencyPolicy',
-  'startingDeadlineSeconds',
-  'retries',
-  'timeoutSeconds',
-  'size',
-  'arch',
-  'spot',
-  'suspend',
-  'successfulJobsHistoryLimit',
-  'failedJobsHistoryLimit'
-];
+/** Each field of a schedule with the check of its type. */
+const TYPES: Record<string, (v: unknown) => boolean> = {
+  name: v => typeof v === 'string',
+  description: v => typeof v === 'string',
+  steps: v =>
+    Array.isArray(v) &&
+    v.every(
+      step =>
+        isRecord(step) &&
+        typeof step.notebook === 'string' &&
+        (step.name === undefined || typeof step.name === 'string') &&
+        (step.dependsOn === undefined ||
+          (Array.isArray(step.dependsOn) &&
+            step.dependsOn.every(d => typeof d === 'string')))
+    ),
+  environment: v => typeof v === 'string',
+  // YAML reads `DAYS: 3` as a number; it is passed as its text.
+  parameters: v =>
+    isRecord(v) &&
+    Object.values(v).every(x => ['string', 'number', 'boolean'].includes(typeof x)),
+  schedules: v => Array.isArray(v) && v.every(x => typeof x === 'string'),
+  timezone: v => typeof v === 'string',
+  concurrencyPolicy: v => typeof v === 'string',
+  startingDeadlineSeconds: v => v === null || typeof v === 'number',
+  retries: v =>
+    isRecord(v) &&
+    ['limit', 'backoffSeconds', 'factor'].every(
+      k => v[k] === undefined || typeof v[k] === 'number'
+    ),
+  timeoutSeconds: v => v === null || typeof v === 'number',
+  size: v => typeof v === 'string',
+  arch: v => typeof v === 'string',
+  spot: v => typeof v === 'boolean',
+  suspend: v => typeof v === 'boolean',
+  successfulJobsHistoryLimit: v => typeof v === 'number',
+  failedJobsHistoryLimit: v => typeof v === 'number'
+};
+
+const KEYS = Object.keys(TYPES);
 
 function fail(
   file: string,
@@ -98,6 +118,20 @@ export function readScheduleFile(file: string, text: string): ScheduleSpec {
       );
     }
   }
+  for (const [key, field] of Object.entries(value)) {
+    if (
+      field !== undefined &&
+      field !== null &&
+      TYPES[key]?.(field) === false
+    ) {
+      fail(
+        file,
+        keyLine(key),
+        `"${key}" has the wrong type`,
+        'compare it with a file "arcade schedule create … --dry-run" writes'
+      );
+    }
+  }
   const name = typeof value.name === 'string' ? value.name : '';
   const expected = file
     .split('/')
@@ -111,6 +145,14 @@ export function readScheduleFile(file: string, text: string): ScheduleSpec {
       `name the file ${SCHEDULES_DIR}/${name}.yaml, or change the name`
     );
   }
+  return specFromRecord(value, name);
+}
+
+/** A spec from a parsed record whose keys are known; fields it lacks take the defaults. */
+function specFromRecord(
+  value: Record<string, unknown>,
+  name: string
+): ScheduleSpec {
   const rawSteps = Array.isArray(value.steps) ? value.steps : [];
   const steps = rawSteps.map(step => {
     const record = isRecord(step) ? step : {};
@@ -145,6 +187,33 @@ export function readScheduleFile(file: string, text: string): ScheduleSpec {
     );
   }
   return spec as unknown as ScheduleSpec;
+}
+
+/** A spec sent as JSON (the dialog's): unknown fields and wrong types are refused by name. */
+export function specFromJson(value: unknown): ScheduleSpec {
+  if (!isRecord(value)) {
+    throw new ArcadeError('bad_request', '"spec" must be a schedule object');
+  }
+  for (const [key, field] of Object.entries(value)) {
+    const check = TYPES[key];
+    if (check === undefined) {
+      const guess = didYouMean(key, KEYS);
+      throw new ArcadeError(
+        'bad_request',
+        `unknown schedule field "${key}"${guess === null ? '' : ` — did you mean "${guess}"?`}`
+      );
+    }
+    if (field !== undefined && !check(field)) {
+      throw new ArcadeError(
+        'bad_request',
+        `schedule field "${key}" has the wrong type`
+      );
+    }
+  }
+  return specFromRecord(
+    value,
+    typeof value.name === 'string' ? value.name : ''
+  );
 }
 
 /** The text `arcade schedule create --spec` and the dialog write. */

@@ -13,10 +13,9 @@ import { loadSettings } from '../config';
 import { findRepository } from '../git/commands';
 import { GitService } from '../git/service';
 import { PublishService } from '../publish/service';
-import type { CronWorkflow } from './argo/client';
-import { nextRuns } from './cron';
 import { lintManifestFiles } from './lintService';
-import { defaultSpec, LABELS } from './manifests';
+import { defaultSpec } from './manifests';
+import { cronRow } from './rows';
 import {
   describeAction,
   readScheduleFile,
@@ -161,30 +160,6 @@ export function specFromFlags(
     arch: flags.arch as CpuArch,
     spot: flags.spot === true,
     suspend: flags.suspend === true
-  };
-}
-
-/** One schedule as the CLI lists it. */
-export function cronRow(cron: CronWorkflow) {
-  const spec = cron.spec;
-  return {
-    name: cron.metadata.name ?? '',
-    schedules: spec.schedules,
-    timezone: spec.timezone ?? 'UTC',
-    suspended: spec.suspend === true,
-    commit: cron.metadata.labels?.[LABELS.commit] ?? null,
-    lastScheduledTime: cron.status?.lastScheduledTime ?? null,
-    active: (cron.status?.active ?? []).map(ref => ref.name ?? ''),
-    nextRuns:
-      spec.suspend === true
-        ? []
-        : spec.schedules
-            .flatMap(expression =>
-              nextRuns(expression, spec.timezone ?? 'UTC', 3, new Date())
-            )
-            .sort((a, b) => a.getTime() - b.getTime())
-            .slice(0, 3)
-            .map(date => date.toISOString())
   };
 }
 
@@ -338,7 +313,7 @@ function nameCommands(ctx: CliContext): Command[] {
     .option('--json', 'print JSON')
     .action(async (flags: { repo?: string; json?: boolean }) => {
       const { service, project } = await scheduleContext(ctx, flags.repo);
-      const rows = (await service.list(project)).map(cronRow);
+      const rows = (await service.list(project)).map(c => cronRow(c));
       if (flags.json === true) {
         ctx.output.line(JSON.stringify(rows, null, 2));
         return;

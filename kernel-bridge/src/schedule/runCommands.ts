@@ -4,63 +4,13 @@
  */
 import { Command } from 'commander';
 import type { CliContext } from '../cli';
-import type { NodeStatus, Workflow } from './argo/client';
-import { ANNOTATIONS, LABELS } from './manifests';
+import { podsOf, runRow } from './rows';
 import {
   scheduleContext,
   specFromFlags,
   stepFlags,
   type SpecFlags
 } from './commands';
-
-/** One run as the CLI and the runs panel show it. */
-export interface RunRow {
-  name: string;
-  phase: string;
-  trigger: string;
-  schedule: string | null;
-  commit: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationSeconds: number | null;
-  progress: string | null;
-  message: string | null;
-}
-
-export function runRow(workflow: Workflow, now: Date = new Date()): RunRow {
-  const labels = workflow.metadata.labels ?? {};
-  const status = workflow.status;
-  const started = status?.startedAt ?? null;
-  const finished = status?.finishedAt ?? null;
-  return {
-    name: workflow.metadata.name ?? '',
-    phase: status?.phase ?? 'Pending',
-    trigger:
-      labels['workflows.argoproj.io/cron-workflow'] !== undefined
-        ? 'cron'
-        : (workflow.metadata.annotations?.[ANNOTATIONS.trigger] ?? 'manual'),
-    schedule: labels[LABELS.schedule] ?? null,
-    commit: labels[LABELS.commit] ?? null,
-    startedAt: started,
-    finishedAt: finished,
-    durationSeconds:
-      started === null
-        ? null
-        : Math.round(
-            ((finished === null ? now.getTime() : Date.parse(finished)) -
-              Date.parse(started)) /
-              1000
-          ),
-    progress: status?.progress ?? null,
-    message: status?.message ?? null
-  };
-}
-
-function podsOf(workflow: Workflow): NodeStatus[] {
-  return Object.values(workflow.status?.nodes ?? {}).filter(
-    node => node.type === 'Pod'
-  );
-}
 
 export function runsCommands(ctx: CliContext): Command[] {
   const submit = stepFlags(

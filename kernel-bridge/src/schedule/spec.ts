@@ -3,14 +3,15 @@
  * problem says which field and what to do; nothing changes while any is
  * left. Pure.
  */
-import { ArcadeError, type ScheduleSpec } from 'arcade-engine';
+import {
+  ArcadeError,
+  scheduleNameProblem,
+  type ScheduleSpec
+} from 'arcade-engine';
 import { cronProblem, isTimeZone } from './cron';
 import { parameterValueProblem } from './lint/arcArgs';
 import { SIZE_PRESETS } from './manifests';
 
-/** CronWorkflow names leave room for Argo's `-<unix time>` run suffix. */
-export const MAX_NAME_LENGTH = 52;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Argo refuses a DAG task name that begins with a digit once tasks have dependencies. */
 const STEP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -58,11 +59,9 @@ export function specProblems(
 ): SpecProblem[] {
   const out: SpecProblem[] = [];
   const add = (field: string, message: string) => out.push({ field, message });
-  if (!DNS_LABEL.test(spec.name) || spec.name.length > MAX_NAME_LENGTH) {
-    add(
-      'name',
-      `"${spec.name}" is not a valid name: lower-case letters, digits and "-", starting and ending with a letter or digit, at most ${MAX_NAME_LENGTH} characters`
-    );
+  const nameProblem = scheduleNameProblem(spec.name);
+  if (nameProblem !== null) {
+    add('name', nameProblem);
   }
   if (spec.steps.length === 0) {
     add('steps', 'a schedule needs at least one notebook');

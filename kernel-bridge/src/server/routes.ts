@@ -9,7 +9,10 @@ import { registerGitRoutes } from '../git/routes';
 import { GitService } from '../git/service';
 import { registerPublishRoutes } from '../publish/routes';
 import { PublishService } from '../publish/service';
+import { findRepoRoot } from '../repoRoot';
 import { registerRunRoutes } from '../runs/routes';
+import { registerScheduleRoutes } from '../schedule/routes';
+import { ScheduleService } from '../schedule/service';
 import { registerStageRoutes } from '../stages/routes';
 import { health, publicConfig } from '../status';
 import { TaskTracker } from './tasks';
@@ -38,9 +41,17 @@ export function registerRoutes(
   registerStageRoutes(app, settings);
   const git = new GitService(settings.workspace, process.env);
   registerGitRoutes(app, git, tasks);
-  registerPublishRoutes(
-    app,
-    new PublishService({ settings, env: process.env, git }),
-    tasks
-  );
+  const publish = new PublishService({ settings, env: process.env, git });
+  registerPublishRoutes(app, publish, tasks);
+  registerScheduleRoutes(app, {
+    settings,
+    git,
+    publish,
+    schedule: new ScheduleService({
+      settings,
+      env: process.env,
+      repoRoot: findRepoRoot(),
+      publish
+    })
+  });
 }

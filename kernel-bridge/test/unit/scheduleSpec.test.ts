@@ -1,6 +1,6 @@
 import type { Workflow } from '../../src/schedule/argo/client';
 import { defaultSpec } from '../../src/schedule/manifests';
-import { runRow } from '../../src/schedule/runCommands';
+import { runRow } from '../../src/schedule/rows';
 import { checkSpec, specProblems, stepName } from '../../src/schedule/spec';
 
 const steps = [
@@ -102,6 +102,8 @@ describe('a run row', () => {
       trigger: 'cron',
       schedule: 'nightly',
       commit: 'a'.repeat(40),
+      versionUri: null,
+      notebooks: [],
       startedAt: '2027-01-15T02:30:00Z',
       finishedAt: null,
       durationSeconds: 90,
