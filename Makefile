@@ -177,7 +177,7 @@ test-integration: install minio kernel argo-tools
 	cd kernel-bridge && npm run --silent test:integration
 	$(VENV)/bin/pytest -q tests
 
-test-ui: install chromium ui-tests/node_modules/.installed kernel minio
+test-ui: install chromium ui-tests/node_modules/.installed kernel minio argo-tools
 	cd ui-tests && CI=1 npm test
 
 screenshot: install chromium ui-tests/node_modules/.installed

@@ -1,4 +1,6 @@
-// Shared by the benchmarks: the machine description written into every result, and the median.
+// Shared by the benchmarks: the machine description written into every result,
+// the median, free ports for a local stack and the environment it prints.
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 
 export function machine() {
@@ -18,4 +20,35 @@ export function median(values) {
   return sorted.length % 2 === 0
     ? (sorted[mid - 1] + sorted[mid]) / 2
     : sorted[mid];
+}
+
+/** A random port for the local stack, not next to one already taken (MinIO takes two). */
+export function freePort(taken) {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    if (!taken.some(p => Math.abs(p - port) <= 1)) {
+      return port;
+    }
+  }
+}
+
+/** The variables `arcade dev env` prints for a stack's state folder. */
+export function devEnv(arcade, state) {
+  const env = {};
+  for (const line of execFileSync(arcade, ['dev', 'env', '--state', state], {
+    encoding: 'utf8'
+  }).split('\n')) {
+    const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (match !== null) {
+      env[match[1]] = match[2].replace(/^'(.*)'$/, '$1');
+    }
+  }
+  return env;
+}
+
+/** Arc's record timestamp `2026-12-02 09:59:40.166+0000` in ms, or null. */
+export function arcTime(line) {
+  const match =
+    /"timestamp":"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d+)\+0000"/.exec(line);
+  return match === null ? null : Date.parse(`${match[1]}T${match[2]}Z`);
 }

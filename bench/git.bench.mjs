@@ -16,7 +16,7 @@ import configModule from '../kernel-bridge/lib/bench/config.cjs';
 import gitModule from '../kernel-bridge/lib/bench/git/service.cjs';
 import publishModule from '../kernel-bridge/lib/bench/publish/service.cjs';
 import storeModule from '../kernel-bridge/lib/bench/publish/store.cjs';
-import { machine, median } from './common.mjs';
+import { devEnv, freePort, machine, median } from './common.mjs';
 
 const { loadSettings } = configModule;
 const { GitService } = gitModule;
@@ -42,19 +42,6 @@ const time = async work => {
   await work();
   return performance.now() - start;
 };
-
-function freePort(taken) {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    if (
-      !taken.includes(port) &&
-      !taken.includes(port - 1) &&
-      !taken.includes(port + 1)
-    ) {
-      return port;
-    }
-  }
-}
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'arcade-git-bench-'));
 const state = path.join(tmp, 'state');
@@ -90,14 +77,7 @@ execFileSync(
   }
 );
 const env = { ...process.env, ...identity, USER: 'bench' };
-for (const line of execFileSync(ARCADE, ['dev', 'env', '--state', state], {
-  encoding: 'utf8'
-}).split('\n')) {
-  const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line);
-  if (match !== null) {
-    env[match[1]] = match[2].replace(/^'(.*)'$/, '$1');
-  }
-}
+Object.assign(env, devEnv(ARCADE, state));
 
 try {
   // ---- status and commit on a 5,000-file repository

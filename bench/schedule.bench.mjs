@@ -20,28 +20,12 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machine, median } from './common.mjs';
+import { arcTime, devEnv, freePort, machine, median } from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
 const ARCADE = path.join(repo, 'kernel-bridge', 'bin', 'arcade');
 const RUNS = Number(process.env.ARCADE_BENCH_SCHEDULE_RUNS ?? 3);
-
-function freePort(taken) {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    if (!taken.some(p => Math.abs(p - port) <= 1)) {
-      return port;
-    }
-  }
-}
-
-/** Arc's record timestamp `2026-12-02 09:59:40.166+0000` in ms. */
-function arcTime(line) {
-  const match =
-    /"timestamp":"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d+)\+0000"/.exec(line);
-  return match === null ? null : Date.parse(`${match[1]}T${match[2]}Z`);
-}
 
 const cell = source => ({
   cell_type: 'code',
@@ -101,14 +85,7 @@ const env = {
   GIT_COMMITTER_EMAIL: 'bench@example.com',
   ARCADE_PROJECT: 'bench'
 };
-for (const line of execFileSync(ARCADE, ['dev', 'env', '--state', state], {
-  encoding: 'utf8'
-}).split('\n')) {
-  const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line);
-  if (match !== null) {
-    env[match[1]] = match[2].replace(/^'(.*)'$/, '$1');
-  }
-}
+Object.assign(env, devEnv(ARCADE, state));
 const arcade = (args, cwd) =>
   execFileSync(ARCADE, args, { cwd, env, encoding: 'utf8' });
 

@@ -85,7 +85,8 @@ export function addCommands(
     }
   };
 
-  const cronPreview = (form: ScheduleForm) => {
+  /** Debounced: the bridge's next runs for the cron lines, shown on the form once it exists. */
+  const cronPreview = (form: () => ScheduleForm | null) => {
     let timer = 0;
     let asked = 0;
     return (lines: string[], timezone: string): void => {
@@ -93,12 +94,13 @@ export function addCommands(
       timer = window.setTimeout(() => {
         const ask = ++asked;
         api.cron(lines, timezone).then(
-          preview => {
-            if (ask === asked && !form.isDisposed) {
-              form.showCronPreview(
-                preview.nextRuns,
-                preview.problems,
-                preview.timezoneProblem
+          answer => {
+            const shown = form();
+            if (ask === asked && shown !== null && !shown.isDisposed) {
+              shown.showCronPreview(
+                answer.nextRuns,
+                answer.problems,
+                answer.timezoneProblem
               );
             }
           },
@@ -199,6 +201,8 @@ export function addCommands(
       return;
     }
     let dialog: ScheduleDialog | null = null;
+    let built: ScheduleForm | null = null;
+    const preview = cronPreview(() => built);
     const form: ScheduleForm = new ScheduleForm({
       context,
       notebook,
@@ -215,7 +219,7 @@ export function addCommands(
         }
       }
     });
-    const preview = cronPreview(form);
+    built = form;
     dialog = new ScheduleDialog(
       form,
       trans.__('Schedule %1 as an Argo workflow', notebook),

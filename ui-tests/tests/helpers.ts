@@ -1,6 +1,12 @@
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { expect } from '@jupyterlab/galata';
+import { execFileSync } from 'child_process';
+import { readFileSync } from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const ARCADE = path.join(REPO_ROOT, 'kernel-bridge', 'bin', 'arcade');
 
 export const NOTEBOOK = 'daily_orders.ipynb';
 
@@ -59,4 +65,71 @@ export async function openArcNotebook(
     tmpPath,
     path.resolve(__dirname, 'notebooks', NOTEBOOK)
   );
+}
+
+/** The local stack the test server started (see jupyter_server_test_config.py). */
+export function stack(): { env: NodeJS.ProcessEnv; root: string } {
+  const port = process.env.ARCADE_UI_TEST_PORT ?? '8888';
+  const info = JSON.parse(
+    readFileSync(path.join(os.tmpdir(), `arcade-ui-stack-${port}.json`), 'utf8')
+  ) as {
+    state: string;
+    root: string;
+  };
+  const printed = execFileSync(ARCADE, ['dev', 'env', '--state', info.state], {
+    encoding: 'utf8'
+  });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const line of printed.split('\n')) {
+    const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (match !== null) {
+      env[match[1]] = match[2].replace(/^'(.*)'$/, '$1');
+    }
+  }
+  return { env, root: info.root };
+}
+
+export async function command(
+  page: IJupyterLabPageFixture,
+  id: string,
+  args: Record<string, string> = {}
+): Promise<void> {
+  await page.evaluate(
+    ([commandId, commandArgs]) => {
+      void window.jupyterapp.commands.execute(commandId, commandArgs);
+    },
+    [id, args] as const
+  );
+}
+
+/** The newest notification's text, once it matches. */
+export async function expectToast(
+  page: IJupyterLabPageFixture,
+  text: RegExp,
+  timeout = 60_000
+): Promise<void> {
+  await expect(
+    page.locator('.jp-toast-message').filter({ hasText: text }).first()
+  ).toBeVisible({ timeout });
+}
+
+/** Clones the stack's repository into `project` in the test folder, from the Git panel. */
+export async function cloneProject(
+  page: IJupyterLabPageFixture
+): Promise<void> {
+  const panel = page.locator('#jp-Arcade-git');
+  await command(page, 'arcade:git-open-panel');
+  await expect(panel.locator('.jp-Arcade-Git-clone')).toBeVisible({
+    timeout: BRIDGE_START_TIMEOUT
+  });
+  await panel.locator('.jp-Arcade-Git-clone').click();
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog.locator('input')).toHaveValue(
+    /^http:\/\/127\.0\.0\.1:\d+\/workspace\.git$/
+  );
+  await dialog.getByRole('button', { name: 'Next' }).click();
+  await dialog.locator('input').fill('project');
+  await dialog.getByRole('button', { name: 'Clone' }).click();
+  await expectToast(page, /Cloned into .*project/);
+  await expect(panel.locator('.jp-Arcade-Git-branch')).toHaveText('⎇ main');
 }

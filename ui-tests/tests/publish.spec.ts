@@ -1,60 +1,18 @@
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { BRIDGE_START_TIMEOUT } from './helpers';
+import {
+  ARCADE,
+  cloneProject,
+  command,
+  expectToast,
+  REPO_ROOT,
+  stack
+} from './helpers';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const ARCADE = path.join(REPO_ROOT, 'kernel-bridge', 'bin', 'arcade');
 const AWS = path.join(REPO_ROOT, '.venv', 'bin', 'aws');
 const NOTEBOOK = 'notebooks/00_quickstart.ipynb';
-
-/** The local stack the test server started (see jupyter_server_test_config.py). */
-function stack(): { env: NodeJS.ProcessEnv; root: string } {
-  const port = process.env.ARCADE_UI_TEST_PORT ?? '8888';
-  const info = JSON.parse(
-    readFileSync(path.join(os.tmpdir(), `arcade-ui-stack-${port}.json`), 'utf8')
-  ) as {
-    state: string;
-    root: string;
-  };
-  const printed = execFileSync(ARCADE, ['dev', 'env', '--state', info.state], {
-    encoding: 'utf8'
-  });
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const line of printed.split('\n')) {
-    const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line);
-    if (match !== null) {
-      env[match[1]] = match[2].replace(/^'(.*)'$/, '$1');
-    }
-  }
-  return { env, root: info.root };
-}
-
-async function command(
-  page: IJupyterLabPageFixture,
-  id: string,
-  args: Record<string, string> = {}
-): Promise<void> {
-  await page.evaluate(
-    ([commandId, commandArgs]) => {
-      void window.jupyterapp.commands.execute(commandId, commandArgs);
-    },
-    [id, args] as const
-  );
-}
-
-/** The newest notification's text, once it matches. */
-async function expectToast(
-  page: IJupyterLabPageFixture,
-  text: RegExp,
-  timeout = 60_000
-): Promise<void> {
-  await expect(
-    page.locator('.jp-toast-message').filter({ hasText: text }).first()
-  ).toBeVisible({ timeout });
-}
 
 test.describe('Git panel and Commit & Publish', () => {
   test.setTimeout(240_000);
@@ -68,20 +26,7 @@ test.describe('Git panel and Commit & Publish', () => {
     const panel = page.locator('#jp-Arcade-git');
 
     // Clone the stack's repository into the test folder from the panel.
-    await command(page, 'arcade:git-open-panel');
-    await expect(panel.locator('.jp-Arcade-Git-clone')).toBeVisible({
-      timeout: BRIDGE_START_TIMEOUT
-    });
-    await panel.locator('.jp-Arcade-Git-clone').click();
-    const dialog = page.locator('.jp-Dialog');
-    await expect(dialog.locator('input')).toHaveValue(
-      /^http:\/\/127\.0\.0\.1:\d+\/workspace\.git$/
-    );
-    await dialog.getByRole('button', { name: 'Next' }).click();
-    await dialog.locator('input').fill('project');
-    await dialog.getByRole('button', { name: 'Clone' }).click();
-    await expectToast(page, /Cloned into .*project/);
-    await expect(panel.locator('.jp-Arcade-Git-branch')).toHaveText('⎇ main');
+    await cloneProject(page);
     const config = readFileSync(path.join(repoDir, '.git', 'config'), 'utf8');
     expect(config).not.toMatch(/\/\/[^/@]+:[^/@]+@/);
 

@@ -35,7 +35,9 @@ const TYPES: Record<string, (v: unknown) => boolean> = {
   // YAML reads `DAYS: 3` as a number; it is passed as its text.
   parameters: v =>
     isRecord(v) &&
-    Object.values(v).every(x => ['string', 'number', 'boolean'].includes(typeof x)),
+    Object.values(v).every(x =>
+      ['string', 'number', 'boolean'].includes(typeof x)
+    ),
   schedules: v => Array.isArray(v) && v.every(x => typeof x === 'string'),
   timezone: v => typeof v === 'string',
   concurrencyPolicy: v => typeof v === 'string',

@@ -29,7 +29,14 @@ import { scheduleFileText, SCHEDULES_DIR, specFromJson } from './asCode';
 import { scheduleContext } from './context';
 import { cronProblem, isTimeZone, nextRuns } from './cron';
 import { ANNOTATIONS } from './manifests';
-import { cronRow, podsOf, runDetail, runEnded, runRow } from './rows';
+import {
+  cronRow,
+  podNotebook,
+  podsOf,
+  runDetail,
+  runEnded,
+  runRow
+} from './rows';
 import type { ScheduleService } from './service';
 import { changedCell } from './stageLink';
 
@@ -275,12 +282,10 @@ export function registerScheduleRoutes(
         list.push(line.text);
         byNode.set(line.node, list);
       }
-      const commit = runRow(workflow).commit;
+      const { commit, versionUri } = runRow(workflow);
       const notebooks = new Map<string, unknown>();
       for (const pod of podsOf(workflow)) {
-        const notebook =
-          pod.inputs?.parameters?.find(p => p.name === 'notebook')?.value ??
-          null;
+        const notebook = podNotebook(pod, versionUri);
         if (notebook !== null && commit !== null && !notebooks.has(notebook)) {
           const file = await git
             .file(request.query.repo, notebook, commit)

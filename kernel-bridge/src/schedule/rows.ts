@@ -106,6 +106,21 @@ export function nodeInput(node: NodeStatus, name: string): string | null {
 }
 
 /**
+ * The repository path of the notebook a pod ran: its `configUri` below the
+ * run's version folder (the `notebook` parameter is only a label).
+ */
+export function podNotebook(
+  node: NodeStatus,
+  versionUri: string | null
+): string | null {
+  const uri = nodeInput(node, 'configUri');
+  if (uri === null || versionUri === null || !uri.startsWith(versionUri)) {
+    return null;
+  }
+  return uri.slice(versionUri.length);
+}
+
+/**
  * The Arc stages of one step, from its log lines in order. A retried step
  * logs each attempt; the last attempt's stages are the ones shown.
  */
@@ -185,8 +200,9 @@ export function runDetail(
     workflow.spec.arguments?.parameters?.find(p => p.name === 'environment')
       ?.value ??
     null;
+  const row = runRow(workflow, now);
   const steps: ArgoRunStep[] = pods.map(pod => {
-    const notebook = nodeInput(pod, 'notebook');
+    const notebook = podNotebook(pod, row.versionUri);
     const env = nodeInput(pod, 'environment') ?? environment;
     const { stages, failure } = stagesFromLog(logs.get(pod.id) ?? [], () =>
       locator(notebook, env)
@@ -203,5 +219,5 @@ export function runDetail(
       failure
     };
   });
-  return { ...runRow(workflow, now), environment, steps };
+  return { ...row, environment, steps };
 }

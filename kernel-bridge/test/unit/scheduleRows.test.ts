@@ -107,7 +107,11 @@ describe('stages from Arc log lines', () => {
             startedAt: '2027-01-01T00:00:01Z',
             inputs: {
               parameters: [
-                { name: 'notebook', value: 'bad_sql.ipynb' },
+                { name: 'notebook', value: 'bad_sql' },
+                {
+                  name: 'configUri',
+                  value: 's3a://b/p/versions/cc/bad_sql.ipynb'
+                },
                 { name: 'environment', value: 'dev' }
               ]
             }
