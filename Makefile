@@ -223,7 +223,7 @@ demo: install kernel argo-tools stack-up $(LAB_OVERRIDES)
 # ---------------------------------------------------------------- misc
 
 # Compile speed against Arc's own lintOnly, git status/commit against git and publish against aws s3 sync, each in the same run; JSON results in bench/results/.
-bench: venv bridge minio argo-tools kernel
+bench: install chromium minio argo-tools kernel
 	cd kernel-bridge && npm run --silent bench
 
 clean: stack-down

@@ -1,6 +1,10 @@
 import { nullTranslator } from '@jupyterlab/translation';
 import { ArcadeRequestError } from '../request';
-import { describeError, presentStatus } from '../status/format';
+import {
+  describeError,
+  describeFailure,
+  presentStatus
+} from '../status/format';
 import { makeHealth } from './fixtures';
 
 const trans = nullTranslator.load('jupyterlab_arcade');
@@ -92,5 +96,27 @@ describe('describeError', () => {
     ]
   ])('reports "%s"', (reason, error) => {
     expect(describeError(error, trans)).toBe(reason);
+  });
+});
+
+describe('describeFailure', () => {
+  it("keeps the bridge's message and hint, and falls back to the short reason", () => {
+    expect(
+      describeFailure(
+        new ArcadeRequestError({
+          kind: 'http',
+          status: 500,
+          code: 'missing_dependency',
+          message:
+            'Argo\'s tools are not configured (set ARCADE_ARGO_DIR to the folder "make argo-tools" fills)'
+        }),
+        trans
+      )
+    ).toBe(
+      'Argo\'s tools are not configured (set ARCADE_ARGO_DIR to the folder "make argo-tools" fills) (HTTP 500)'
+    );
+    expect(describeFailure(httpError(502), trans)).toBe(
+      'bridge not reachable (HTTP 502)'
+    );
   });
 });

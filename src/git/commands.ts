@@ -10,7 +10,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { GitPullResponse, GitPushResponse } from 'arcade-engine';
 import { runTaskWithProgress } from '../bridge/tasks';
 import { toRequestError } from '../request';
-import { describeError } from '../status/format';
+import { describeFailure } from '../status/format';
 import { CommandIDs } from '../tokens';
 import { DiffPanel, type IDiffSource } from './diffView';
 import type { GitModel } from './model';
@@ -42,7 +42,7 @@ export function reportFailure(
   error: unknown
 ): void {
   Notification.error(
-    trans.__('%1: %2', what, describeError(toRequestError(error), trans)),
+    trans.__('%1: %2', what, describeFailure(toRequestError(error), trans)),
     {
       autoClose: false
     }

@@ -104,8 +104,11 @@ export function addCommands(
       }
     }
     await git.refresh();
+    // JupyterLab's checkpoints are never published, committed or not.
     const uncommitted = (git.status?.files ?? []).filter(
-      f => ASSET.test(f.path) || f.staged !== null
+      f =>
+        !f.path.split('/').includes('.ipynb_checkpoints') &&
+        (ASSET.test(f.path) || f.staged !== null)
     );
     if (uncommitted.length > 0) {
       const answer = await showDialog({

@@ -11,7 +11,7 @@ import type {
 import { reportFailure } from '../git/commands';
 import { isArcNotebook, openNotebook, showCell } from '../notebook';
 import { toRequestError } from '../request';
-import { describeError } from '../status/format';
+import { describeFailure } from '../status/format';
 import { CommandIDs, type IArcadeGitModel } from '../tokens';
 import type { ScheduleApi } from './api';
 import { ScheduleForm, type ScheduleAction } from './form';
@@ -160,7 +160,7 @@ export function addCommands(
       }
       dialog.resolve(0);
     } catch (error) {
-      form.setStatus(describeError(toRequestError(error), trans), 'error');
+      form.setStatus(describeFailure(toRequestError(error), trans), 'error');
     }
   };
 
@@ -215,7 +215,10 @@ export function addCommands(
         try {
           form.updatePublished(await api.context());
         } catch (error) {
-          form.setStatus(describeError(toRequestError(error), trans), 'error');
+          form.setStatus(
+            describeFailure(toRequestError(error), trans),
+            'error'
+          );
         }
       }
     });

@@ -7,12 +7,9 @@ import type {
   ScheduleNotebook,
   ScheduleSpec
 } from 'arcade-engine';
-import {
-  argumentValueProblem,
-  proposeDependencies,
-  scheduleNameProblem
-} from 'arcade-engine/core';
+import { argumentValueProblem, scheduleNameProblem } from 'arcade-engine/core';
 import { button, element } from '../dom';
+import { input, labelled, localTimezone, select, StepsField } from './fields';
 import {
   describeCron,
   formatInZone,
@@ -27,55 +24,6 @@ export type ScheduleAction = 'create' | 'run';
 export interface IFormProblem {
   field: string;
   message: string;
-}
-
-function labelled(
-  label: string,
-  control: HTMLElement,
-  hint?: HTMLElement
-): HTMLElement {
-  const row = element('div', 'jp-Arcade-Schedule-row');
-  const text = element('label', 'jp-Arcade-Schedule-label', label);
-  if (control.id !== '') {
-    text.htmlFor = control.id;
-  }
-  row.append(text, control);
-  if (hint !== undefined) {
-    row.appendChild(hint);
-  }
-  return row;
-}
-
-function input(id: string, value: string, type = 'text'): HTMLInputElement {
-  const node = element('input', 'jp-mod-styled jp-Arcade-Schedule-input');
-  node.id = id;
-  node.type = type;
-  node.value = value;
-  return node;
-}
-
-function select(
-  id: string,
-  options: Array<[string, string]>,
-  value: string
-): HTMLSelectElement {
-  const node = element('select', 'jp-mod-styled jp-Arcade-Schedule-select');
-  node.id = id;
-  for (const [key, label] of options) {
-    const option = element('option', '', label);
-    option.value = key;
-    node.appendChild(option);
-  }
-  node.value = value;
-  return node;
-}
-
-function localTimezone(): string {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  } catch {
-    return 'UTC';
-  }
 }
 
 /**
@@ -97,7 +45,6 @@ export class ScheduleForm extends Widget {
     const current = options.context.notebooks.find(
       n => n.path === options.notebook
     );
-    this._selected = new Set(current === undefined ? [] : [current.path]);
     const defaults = options.context.defaults;
 
     this._banner = element('div', 'jp-Arcade-Schedule-banner');
@@ -115,8 +62,15 @@ export class ScheduleForm extends Widget {
       labelled(trans.__('Name'), this._name, this._nameHint)
     );
 
-    this._steps = element('fieldset', 'jp-Arcade-Schedule-steps');
-    this.node.appendChild(this._steps);
+    this._steps = new StepsField(
+      options.context.notebooks,
+      current?.path ?? null,
+      trans,
+      () => {
+        this._renderParameters();
+      }
+    );
+    this.node.appendChild(this._steps.node);
 
     const environments = options.context.environments;
     this._environment = select(
@@ -290,9 +244,7 @@ export class ScheduleForm extends Widget {
 
   /** Repository paths of the chosen notebooks, in the order listed. */
   get notebooks(): string[] {
-    return this._context.notebooks
-      .filter(n => this._selected.has(n.path))
-      .map(n => n.path);
+    return this._steps.chosen().map(n => n.path);
   }
 
   /** The spec the fields describe (checked by `problems`). */
@@ -312,8 +264,7 @@ export class ScheduleForm extends Widget {
       steps: chosen.map(n => ({
         name: n.step,
         notebook: n.path,
-        dependsOn:
-          chosen.length === 1 ? [] : [...(this._deps.get(n.step) ?? [])]
+        dependsOn: this._steps.dependsOn(n.step)
       })),
       environment: this._environment.value,
       parameters,
@@ -454,7 +405,7 @@ export class ScheduleForm extends Widget {
   }
 
   private _chosen(): ScheduleNotebook[] {
-    return this._context.notebooks.filter(n => this._selected.has(n.path));
+    return this._steps.chosen();
   }
 
   private _cronLines(): string[] {
@@ -510,91 +461,8 @@ export class ScheduleForm extends Widget {
   }
 
   private _renderSteps(): void {
-    const trans = this._trans;
-    this._steps.replaceChildren(
-      element('legend', '', trans.__('Notebooks (several make a pipeline)'))
-    );
-    const chosen = this._chosen();
-    const proposal = proposeDependencies(
-      chosen.map(n => ({ name: n.step, reads: n.reads, writes: n.writes }))
-    );
-    for (const step of [...this._deps.keys()]) {
-      if (!chosen.some(n => n.step === step)) {
-        this._deps.delete(step);
-      }
-    }
-    for (const notebook of chosen) {
-      if (!this._deps.has(notebook.step) || !this._edited.has(notebook.step)) {
-        this._deps.set(notebook.step, new Set(proposal[notebook.step] ?? []));
-      }
-    }
-    for (const notebook of this._context.notebooks) {
-      const row = element('div', 'jp-Arcade-Schedule-step');
-      const box = input(
-        `jp-Arcade-Schedule-nb-${notebook.step}`,
-        '',
-        'checkbox'
-      );
-      box.checked = this._selected.has(notebook.path);
-      box.addEventListener('change', () => {
-        if (box.checked) {
-          this._selected.add(notebook.path);
-        } else {
-          this._selected.delete(notebook.path);
-        }
-        this._renderSteps();
-      });
-      const label = element('label', '', notebook.path);
-      label.htmlFor = box.id;
-      row.append(box, label);
-      if (notebook.errors.length > 0) {
-        row.appendChild(
-          element(
-            'span',
-            'jp-Arcade-Schedule-lint',
-            trans._n('%1 lint error', '%1 lint errors', notebook.errors.length)
-          )
-        );
-      }
-      if (box.checked && chosen.length > 1) {
-        row.appendChild(this._dependencyRow(notebook, chosen));
-      }
-      this._steps.appendChild(row);
-    }
+    this._steps.render();
     this._renderParameters();
-  }
-
-  private _dependencyRow(
-    notebook: ScheduleNotebook,
-    chosen: ScheduleNotebook[]
-  ): HTMLElement {
-    const trans = this._trans;
-    const deps = this._deps.get(notebook.step) ?? new Set<string>();
-    const row = element('div', 'jp-Arcade-Schedule-deps');
-    row.appendChild(element('span', '', trans.__('waits for')));
-    for (const other of chosen) {
-      if (other.step === notebook.step) {
-        continue;
-      }
-      const box = input(
-        `jp-Arcade-Schedule-dep-${notebook.step}-${other.step}`,
-        '',
-        'checkbox'
-      );
-      box.checked = deps.has(other.step);
-      box.addEventListener('change', () => {
-        this._edited.add(notebook.step);
-        if (box.checked) {
-          deps.add(other.step);
-        } else {
-          deps.delete(other.step);
-        }
-      });
-      const label = element('label', '', other.step);
-      label.htmlFor = box.id;
-      row.append(box, label);
-    }
-    return row;
   }
 
   private _renderParameters(): void {
@@ -659,15 +527,12 @@ export class ScheduleForm extends Widget {
   private readonly _onSubmit: ScheduleForm.IOptions['onSubmit'];
   private readonly _onCronChange: ScheduleForm.IOptions['onCronChange'];
   private readonly _onPublish: () => Promise<void>;
-  private readonly _selected: Set<string>;
-  private readonly _deps = new Map<string, Set<string>>();
-  private readonly _edited = new Set<string>();
   private readonly _parameterFields = new Map<string, HTMLInputElement>();
   private _cronProblems: IFormProblem[] = [];
   private readonly _banner: HTMLElement;
   private readonly _name: HTMLInputElement;
   private readonly _nameHint: HTMLElement;
-  private readonly _steps: HTMLFieldSetElement;
+  private readonly _steps: StepsField;
   private readonly _environment: HTMLSelectElement;
   private readonly _parameters: HTMLFieldSetElement;
   private readonly _cron: HTMLInputElement;

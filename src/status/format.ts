@@ -82,6 +82,19 @@ export function describeError(
   return trans.__('bridge error (HTTP %1)', status ?? '?');
 }
 
+/**
+ * What failed and what to do: the bridge's own message (with its hint) when
+ * the bridge answered, else the short reason of `describeError`.
+ */
+export function describeFailure(
+  error: ArcadeRequestError,
+  trans: TranslationBundle
+): string {
+  return error.kind === 'http' && error.code !== null && error.message !== ''
+    ? trans.__('%1 (HTTP %2)', error.message, error.status ?? '?')
+    : describeError(error, trans);
+}
+
 function describeHealth(
   health: HealthResponse,
   trans: TranslationBundle

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -5,6 +6,7 @@ import type { Env } from '../config';
 import { DEFAULTS } from '../config';
 import { ArcadeError } from 'arcade-engine';
 import { describeRemote } from '../gitRemote';
+import { argoTools } from '../schedule/argoTools';
 import type { Output } from '../logger';
 import { ensureBuckets } from './buckets';
 import {
@@ -491,10 +493,12 @@ export function devEnvironment(
   s3Port: number,
   gitPort: number,
   gitCredentials: GitCredentials,
-  argoPort: number
+  argoPort: number,
+  /** Argo's tools (validator, schema), for a bridge installed outside the checkout. */
+  argoDir: string | null = null
 ): [string, string][] {
   const paths = statePaths(stateDir);
-  return [
+  const lines: [string, string][] = [
     ['ARCADE_STATE_DIR', paths.root],
     ['ARCADE_S3_ENDPOINT', s3Endpoint(s3Port)],
     ['ARCADE_S3_REGION', DEFAULTS.region],
@@ -507,6 +511,17 @@ export function devEnvironment(
     ['ARCADE_ARGO_NAMESPACE', LOCAL_ARGO_NAMESPACE],
     ['ARCADE_ARGO_TOKEN_FILE', paths.argoToken]
   ];
+  return argoDir === null ? lines : [...lines, ['ARCADE_ARGO_DIR', argoDir]];
+}
+
+/** The folder `make argo-tools` fills, when this checkout (or ARCADE_ARGO_DIR) has one. */
+function argoToolsDir(ctx: StackContext): string | null {
+  try {
+    const { dir } = argoTools(ctx.env, ctx.repoRoot);
+    return existsSync(dir) ? dir : null;
+  } catch {
+    return null;
+  }
 }
 
 /** `arcade dev env`: `export` lines for the running (or configured) stack. */
@@ -525,7 +540,8 @@ export async function devEnv(
     stack?.s3.port ?? options.s3Port,
     stack?.git.port ?? options.gitPort,
     gitCredentials,
-    stack?.argo?.port ?? options.argoPort
+    stack?.argo?.port ?? options.argoPort,
+    argoToolsDir(ctx)
   );
   for (const [name, value] of lines) {
     ctx.output.line(`export ${name}=${shellQuote(value)}`);

@@ -93,6 +93,17 @@ describe('dev env', () => {
       ['ARCADE_ARGO_NAMESPACE', 'arcade'],
       ['ARCADE_ARGO_TOKEN_FILE', '/s/argo-token']
     ]);
+    // A bridge installed from the wheel finds Argo's tools through it.
+    expect(
+      devEnvironment(
+        '/s',
+        9010,
+        9020,
+        credentials,
+        9030,
+        '/repo/.cache/argo'
+      ).pop()
+    ).toEqual(['ARCADE_ARGO_DIR', '/repo/.cache/argo']);
   });
 
   it('prints a git remote that carries the state directory credentials', async () => {
