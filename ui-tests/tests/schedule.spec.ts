@@ -20,11 +20,19 @@ function minuteAhead(lead = 25): { cron: string; at: Date } {
   return { cron: `${at.getUTCMinutes()} ${at.getUTCHours()} * * *`, at };
 }
 
-async function openScheduleDialog(page: IJupyterLabPageFixture) {
-  await page
-    .locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar')
-    .getByRole('button', { name: 'Schedule' })
-    .click();
+/** Opens the dialog from the notebook toolbar's button, or (when the toolbar overflows) the command. */
+async function openScheduleDialog(
+  page: IJupyterLabPageFixture,
+  from: 'toolbar' | 'command' = 'toolbar'
+) {
+  if (from === 'toolbar') {
+    await page
+      .locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar')
+      .getByRole('button', { name: 'Schedule' })
+      .click();
+  } else {
+    await command(page, 'arcade:schedule-notebook');
+  }
   const dialog = page.locator('.jp-Arcade-ScheduleDialog');
   await expect(dialog.locator('#jp-Arcade-Schedule-name')).toBeVisible({
     timeout: 30_000
@@ -151,11 +159,8 @@ test.describe('Schedule as Argo workflow', () => {
     ).toContainText('suspended');
 
     // Run now, stop it while it runs, retry it to success.
-    await page
-      .locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')
-      .first()
-      .click();
-    dialog = await openScheduleDialog(page);
+    // The runs panel now takes the toolbar's room: the palette's command.
+    dialog = await openScheduleDialog(page, 'command');
     await dialog.locator('#jp-Arcade-Schedule-name').fill('quickstart-once');
     await dialog.getByRole('button', { name: 'Run now' }).click();
     await expectToast(

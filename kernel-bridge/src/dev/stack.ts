@@ -270,11 +270,17 @@ async function seedIfNeeded(
   );
 }
 
-async function startGit(
+/**
+ * Starts `arcade dev <subcommand> …` detached (this same arcade), records
+ * its pid and waits until `answers` says it serves.
+ */
+async function startSelf(
   service: Service,
-  paths: StatePaths,
-  credentials: GitCredentials,
-  ctx: StackContext
+  subcommand: string[],
+  log: string,
+  ctx: StackContext,
+  env: NodeJS.ProcessEnv,
+  answers: () => Promise<boolean>
 ): Promise<number> {
   const [command, ...args] = ctx.selfCommand;
   if (command === undefined) {
@@ -282,56 +288,47 @@ async function startGit(
   }
   const pid = await spawnDetached(
     command,
-    [
-      ...args,
-      'dev',
-      'git-serve',
-      '--root',
-      paths.gitRoot,
-      '--port',
-      String(service.port)
-    ],
-    process.env,
-    paths.gitLog
+    [...args, 'dev', ...subcommand, '--port', String(service.port)],
+    env,
+    log
   );
   await writePid(service.pidFile, pid);
-  await waitReady(service, pid, paths.gitLog, ctx.output, () =>
-    gitAnswers(service.port, credentials)
-  );
+  await waitReady(service, pid, log, ctx.output, answers);
   return pid;
 }
 
-async function startArgo(
+function startGit(
+  service: Service,
+  paths: StatePaths,
+  credentials: GitCredentials,
+  ctx: StackContext
+): Promise<number> {
+  return startSelf(
+    service,
+    ['git-serve', '--root', paths.gitRoot],
+    paths.gitLog,
+    ctx,
+    process.env,
+    () => gitAnswers(service.port, credentials)
+  );
+}
+
+function startArgo(
   service: Service,
   paths: StatePaths,
   token: Secret,
   ctx: StackContext,
   stackEnv: Record<string, string>
 ): Promise<number> {
-  const [command, ...args] = ctx.selfCommand;
-  if (command === undefined) {
-    throw new ArcadeError('internal', 'cannot tell how to run arcade again');
-  }
-  const pid = await spawnDetached(
-    command,
-    [
-      ...args,
-      'dev',
-      'argo-serve',
-      '--state',
-      paths.root,
-      '--port',
-      String(service.port)
-    ],
+  return startSelf(
+    service,
+    ['argo-serve', '--state', paths.root],
+    paths.argoLog,
+    ctx,
     // Its Arc jobs read the pinned versions from this stack's S3 server.
     { ...process.env, ...stackEnv },
-    paths.argoLog
+    () => argoAnswers(service.port, token)
   );
-  await writePid(service.pidFile, pid);
-  await waitReady(service, pid, paths.argoLog, ctx.output, () =>
-    argoAnswers(service.port, token)
-  );
-  return pid;
 }
 
 async function prepareStateDir(paths: StatePaths): Promise<void> {
