@@ -1,3 +1,4 @@
 import './base.css';
 import './stages.css';
 import './git.css';
+import './schedule.css';

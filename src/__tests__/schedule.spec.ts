@@ -375,7 +375,7 @@ describe('ArgoRunsPanel', () => {
     document.body.innerHTML = '';
   });
 
-  it('shows 1,000 runs as table rows with phase, trigger, duration and version', () => {
+  it('shows 1,000 runs windowed: the rows in view with phase, trigger, duration and version, the rest on scroll', async () => {
     const model = new ArgoRunsModel({
       api: new FakeApi() as unknown as ScheduleApi
     });
@@ -387,10 +387,16 @@ describe('ArgoRunsPanel', () => {
         run(i, i === 0 ? 'Running' : 'Succeeded')
       )
     );
-    const rows = panel.node.querySelectorAll('.jp-Arcade-ArgoRuns-row');
-    expect(rows).toHaveLength(1000);
+    const table = panel.node.querySelector('.jp-Arcade-ArgoRuns-table');
+    expect(table?.getAttribute('aria-rowcount')).toBe('1001');
+    const rows = () =>
+      Array.from(
+        panel.node.querySelectorAll<HTMLElement>('.jp-Arcade-ArgoRuns-row')
+      );
+    expect(rows().length).toBeGreaterThan(10);
+    expect(rows().length).toBeLessThan(60);
     expect(
-      Array.from(rows[0]?.querySelectorAll('td') ?? []).map(
+      Array.from(rows()[0]?.querySelectorAll('td') ?? []).map(
         td => td.textContent
       )
     ).toEqual([
@@ -401,6 +407,30 @@ describe('ArgoRunsPanel', () => {
       '1 min 5 s',
       'bbbbbbb'
     ]);
+    // The spacers stand for the rows not drawn: the table is as tall as 1,000 rows.
+    const spacers = Array.from(
+      panel.node.querySelectorAll<HTMLElement>('.jp-Arcade-ArgoRuns-spacer')
+    ).map(s => parseInt(s.style.height, 10));
+    expect(spacers[0]! + rows().length * 24 + spacers[1]!).toBe(24_000);
+    // Scrolling draws the rows now in view.
+    const box = panel.node.querySelector<HTMLElement>(
+      '.jp-Arcade-ArgoRuns-tableBox'
+    )!;
+    box.scrollTop = 24 * 500;
+    box.dispatchEvent(new Event('scroll'));
+    await new Promise(resolve => requestAnimationFrame(() => resolve(null)));
+    expect(rows().map(r => r.dataset.run)).toContain('nightly-1000500');
+    expect(rows().map(r => r.dataset.run)).not.toContain('nightly-1000000');
+    // The keyboard walks past the drawn rows.
+    const last = rows()[rows().length - 1]!;
+    last.focus();
+    last.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true })
+    );
+    const next = Number(last.dataset.index) + 1;
+    expect((document.activeElement as HTMLElement).dataset.index).toBe(
+      String(next)
+    );
     expect(
       panel.node.querySelector('.jp-Arcade-ArgoRuns-schedule')?.textContent
     ).toMatch(/nightly.*At 02:00 \(UTC\)/);

@@ -2,21 +2,15 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import type {
   ArgoRunDetail,
-  ArgoRunRow,
   ArgoRunStep,
   ArgoStageProgress,
   ScheduleRow
 } from 'arcade-engine';
 import { button, element } from '../dom';
 import { describeError } from '../status/format';
-import {
-  describeCron,
-  formatSeconds,
-  formatStart,
-  phaseClass,
-  runEnded
-} from './format';
+import { describeCron, formatSeconds, formatStart, runEnded } from './format';
 import type { ArgoRunsModel } from './model';
+import { phaseBadge, RunsTable } from './runsTable';
 
 /** What the panel asks its owner to do (the commands hold the app). */
 export interface IRunsPanelActions {
@@ -28,15 +22,6 @@ export interface IRunsPanelActions {
     step: ArgoRunStep,
     stage: ArgoStageProgress
   ): Promise<void>;
-}
-
-function phaseBadge(phase: string): HTMLElement {
-  const badge = element(
-    'span',
-    `jp-Arcade-ArgoRuns-phase jp-mod-${phaseClass(phase)}`,
-    phase
-  );
-  return badge;
 }
 
 /**
@@ -84,25 +69,10 @@ export class ArgoRunsPanel extends Widget {
     this._schedules = element('ul', 'jp-Arcade-ArgoRuns-schedules');
     this._schedules.setAttribute('aria-label', trans.__('Schedules'));
     this.node.appendChild(this._schedules);
-    const table = element('table', 'jp-Arcade-ArgoRuns-table');
-    const head = element('thead', '');
-    const headRow = element('tr', '');
-    for (const title of [
-      trans.__('Phase'),
-      trans.__('Run'),
-      trans.__('Trigger'),
-      trans.__('Started'),
-      trans.__('Duration'),
-      trans.__('Version')
-    ]) {
-      headRow.appendChild(element('th', '', title));
-    }
-    head.appendChild(headRow);
-    this._rows = element('tbody', 'jp-Arcade-ArgoRuns-rows');
-    table.append(head, this._rows);
-    this._tableBox = element('div', 'jp-Arcade-ArgoRuns-tableBox');
-    this._tableBox.appendChild(table);
-    this.node.appendChild(this._tableBox);
+    this._table = new RunsTable(trans, name => {
+      this.model.select(name);
+    });
+    this.node.appendChild(this._table.node);
     this._detail = element('section', 'jp-Arcade-ArgoRuns-detail');
     this._detail.setAttribute('aria-live', 'polite');
     this.node.appendChild(this._detail);
@@ -110,26 +80,6 @@ export class ArgoRunsPanel extends Widget {
     this._log.tabIndex = 0;
     this._log.setAttribute('aria-label', trans.__('Run log'));
     this.node.appendChild(this._log);
-    this._rows.addEventListener('click', event => {
-      const row = (event.target as HTMLElement).closest('tr');
-      const name = row?.dataset.run;
-      if (name !== undefined) {
-        this.model.select(name);
-      }
-    });
-    this._rows.addEventListener('keydown', event => {
-      const row = (event.target as HTMLElement).closest('tr');
-      if (event.key === 'Enter' && row?.dataset.run !== undefined) {
-        this.model.select(row.dataset.run);
-      } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-        const next =
-          event.key === 'ArrowDown'
-            ? row?.nextElementSibling
-            : row?.previousElementSibling;
-        (next as HTMLElement | null | undefined)?.focus();
-        event.preventDefault();
-      }
-    });
     this.model.changed.connect((_, what) => {
       if (what === 'list') {
         this.renderList();
@@ -178,11 +128,7 @@ export class ArgoRunsPanel extends Widget {
       ...this.model.schedules.map(row => this._scheduleItem(row))
     );
     const rows = this.model.runs;
-    const fragment = document.createDocumentFragment();
-    for (const run of rows) {
-      fragment.appendChild(this._runRow(run));
-    }
-    this._rows.replaceChildren(fragment);
+    this._table.setRuns(rows, this.model.selectedName);
     if (rows.length === 0 && error === null) {
       this._status.textContent = trans.__(
         'No runs yet. "Schedule as Argo workflow" on a notebook starts one.'
@@ -237,38 +183,9 @@ export class ArgoRunsPanel extends Widget {
     return item;
   }
 
-  private _runRow(run: ArgoRunRow): HTMLTableRowElement {
-    const tr = element('tr', 'jp-Arcade-ArgoRuns-row');
-    tr.dataset.run = run.name;
-    tr.tabIndex = 0;
-    if (run.name === this.model.selectedName) {
-      tr.classList.add('jp-mod-selected');
-      tr.setAttribute('aria-selected', 'true');
-    }
-    const phase = element('td', '');
-    phase.appendChild(phaseBadge(run.phase));
-    const version = element('td', '');
-    const code = element('code', '', run.commit?.slice(0, 7) ?? '–');
-    code.title = run.versionUri ?? '';
-    version.appendChild(code);
-    tr.append(
-      phase,
-      element('td', 'jp-Arcade-ArgoRuns-name', run.name),
-      element('td', '', run.trigger),
-      element('td', '', formatStart(run.startedAt)),
-      element('td', '', formatSeconds(run.durationSeconds)),
-      version
-    );
-    return tr;
-  }
-
   private _renderDetail(): void {
     const trans = this._trans;
-    for (const row of Array.from(this._rows.querySelectorAll('tr'))) {
-      const selected = row.dataset.run === this.model.selectedName;
-      row.classList.toggle('jp-mod-selected', selected);
-      row.setAttribute('aria-selected', String(selected));
-    }
+    this._table.setSelected(this.model.selectedName);
     const run = this.model.selected;
     if (run === null) {
       this._detail.replaceChildren();
@@ -445,8 +362,7 @@ export class ArgoRunsPanel extends Widget {
   private readonly _scope: HTMLSelectElement;
   private readonly _status: HTMLElement;
   private readonly _schedules: HTMLUListElement;
-  private readonly _rows: HTMLTableSectionElement;
-  private readonly _tableBox: HTMLElement;
+  private readonly _table: RunsTable;
   private readonly _detail: HTMLElement;
   private readonly _log: HTMLPreElement;
   private _actions: IRunsPanelActions | null = null;
