@@ -336,8 +336,9 @@ export function addCommands(
     try {
       const link = await api.cell(run.name, step.notebook, stage.cellIndex);
       if (link.changed) {
+        // The Git panel's diff takes paths inside the repository.
         await commands.execute(CommandIDs.gitOpenDiff, {
-          path,
+          path: step.notebook,
           mode: 'refs',
           from: link.commit,
           to: 'working'

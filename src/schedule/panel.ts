@@ -250,8 +250,11 @@ export class ArgoRunsPanel extends Widget {
       ended
     );
     const steps = element('ol', 'jp-Arcade-ArgoRuns-steps');
+    const attempts = new Map<string, number>();
     for (const step of run.steps) {
-      steps.appendChild(this._stepItem(run, step));
+      const attempt = (attempts.get(step.name) ?? 0) + 1;
+      attempts.set(step.name, attempt);
+      steps.appendChild(this._stepItem(run, step, attempt));
     }
     if (run.message !== null && run.phase !== 'Succeeded') {
       steps.appendChild(
@@ -261,14 +264,24 @@ export class ArgoRunsPanel extends Widget {
     this._detail.replaceChildren(head, version, actions, steps);
   }
 
-  private _stepItem(run: ArgoRunDetail, step: ArgoRunStep): HTMLElement {
+  private _stepItem(
+    run: ArgoRunDetail,
+    step: ArgoRunStep,
+    attempt: number
+  ): HTMLElement {
     const trans = this._trans;
     const item = element('li', 'jp-Arcade-ArgoRuns-step');
     item.dataset.step = step.name;
     const title = element('div', 'jp-Arcade-ArgoRuns-stepHead');
     title.append(
       phaseBadge(step.phase),
-      element('strong', '', step.name),
+      element(
+        'strong',
+        '',
+        attempt === 1
+          ? step.name
+          : trans.__('%1 (retry %2)', step.name, attempt - 1)
+      ),
       element('span', '', step.notebook ?? '')
     );
     item.appendChild(title);

@@ -5,9 +5,10 @@
  * local Argo service and Arc 3.7 in a JVM.
  */
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
-import { existsSync, readFileSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import { cloneProject, command, expectToast, stack } from './helpers';
+import { ARCADE, cloneProject, command, expectToast, stack } from './helpers';
 
 /** The longest a run of the quickstart may take here, JVM start included. */
 const RUN_TIMEOUT = 150_000;
@@ -182,5 +183,102 @@ test.describe('Schedule as Argo workflow', () => {
     await expect(head).toHaveText('Succeeded', { timeout: RUN_TIMEOUT });
     const runs = panel.locator('.jp-Arcade-ArgoRuns-row');
     await expect(runs.filter({ hasText: 'quickstart-once-' })).toHaveCount(1);
+  });
+
+  test('a failed stage opens its cell, or the stage diff once the cell changed', async ({
+    page,
+    tmpPath
+  }) => {
+    const { env, root } = stack();
+    const repoDir = path.join(root, tmpPath, 'project');
+    await cloneProject(page);
+    // A notebook that lints clean and fails at run time (SQLValidate runs its
+    // query and fails when it answers FALSE), committed and pushed.
+    const cell = (source: string) => ({
+      cell_type: 'code',
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source: source.split(/(?<=\n)/)
+    });
+    const broken = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {
+        kernelspec: { name: 'arc', display_name: 'Arc', language: 'javascript' }
+      },
+      cells: [
+        cell(
+          '%sql name="fine" outputView=fine environments=dev\nSELECT 1 AS a'
+        ),
+        cell(
+          '%sqlvalidate name="planned failure" environments=dev\nSELECT FALSE AS valid, \'planned failure\' AS message FROM fine'
+        )
+      ]
+    };
+    const file = path.join(repoDir, 'notebooks', 'broken.ipynb');
+    writeFileSync(file, JSON.stringify(broken, null, 1));
+    const identity = {
+      ...env,
+      GIT_AUTHOR_NAME: 'Ada',
+      GIT_AUTHOR_EMAIL: 'ada@example.com',
+      GIT_COMMITTER_NAME: 'Ada',
+      GIT_COMMITTER_EMAIL: 'ada@example.com'
+    };
+    const run = (program: string, args: string[]) =>
+      execFileSync(program, args, { cwd: repoDir, env: identity });
+    run('git', ['add', 'notebooks/broken.ipynb']);
+    run(ARCADE, ['git', 'commit', '-m', 'A notebook that fails']);
+    run(ARCADE, ['git', 'push']);
+    await command(page, 'docmanager:open', {
+      path: `${tmpPath}/project/notebooks/broken.ipynb`
+    });
+    const noKernel = page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'No Kernel' });
+    const notebook = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    await expect(
+      noKernel.or(notebook.locator('.jp-Cell').first())
+    ).toBeVisible();
+    if (await noKernel.isVisible()) {
+      await noKernel.click();
+    }
+    await command(page, 'arcade:publish');
+    await expectToast(page, /Published [0-9a-f]{7}/);
+
+    const dialog = await openScheduleDialog(page, 'command');
+    await dialog.locator('#jp-Arcade-Schedule-name').fill('broken-once');
+    await dialog.locator('#jp-Arcade-Schedule-retries').fill('0');
+    await dialog.getByRole('button', { name: 'Run now' }).click();
+    await expectToast(page, /Started broken-once-\w+/);
+    const detail = page.locator(
+      '#jp-Arcade-ArgoRuns .jp-Arcade-ArgoRuns-detail'
+    );
+    await expect(
+      detail.locator('.jp-Arcade-ArgoRuns-detailHead .jp-Arcade-ArgoRuns-phase')
+    ).toHaveText('Failed', { timeout: RUN_TIMEOUT });
+    const failed = detail.locator('[data-stage="planned failure"]');
+    await expect(failed).toHaveClass(/jp-mod-failed/);
+    await expect(failed).toContainText('planned failure');
+
+    // Unchanged since the run's version: its cell, made active.
+    await failed.getByRole('button', { name: 'Show cell' }).click();
+    await expect(notebook.locator('.jp-Cell.jp-mod-active')).toContainText(
+      'SELECT FALSE AS valid'
+    );
+
+    // Changed since (on disk, as another editor would): the stage diff between
+    // the run's version and the working copy.
+    const fixed = readFileSync(file, 'utf8').replace(
+      'SELECT FALSE AS valid',
+      'SELECT TRUE AS valid'
+    );
+    expect(fixed).toContain('SELECT TRUE AS valid');
+    writeFileSync(file, fixed);
+    await failed.getByRole('button', { name: 'Show cell' }).click();
+    const diff = page.locator('.jp-Arcade-Diff');
+    await expect(diff.locator('[data-change="modified"]')).toContainText(
+      'planned failure'
+    );
   });
 });

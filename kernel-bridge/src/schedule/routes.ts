@@ -21,6 +21,7 @@ import {
   type SchedulesResponse
 } from 'arcade-engine';
 import type { FastifyInstance } from 'fastify';
+import type { Workflow } from './argo/client';
 import type { Settings } from '../config';
 import type { GitService } from '../git/service';
 import type { PublishService } from '../publish/service';
@@ -71,20 +72,24 @@ function optionalText(value: unknown, name: string): string | undefined {
   return value;
 }
 
-/** The lines of a run's pods, read once for a run that has ended. */
+/**
+ * The lines of a run's pods. An ended run's are read once and kept (a few
+ * dozen runs); a run that runs again (Retry) is read afresh.
+ */
 class RunLogs {
   readonly #ended = new Map<string, { node: string; text: string }[]>();
 
   async read(
     service: ScheduleService,
-    name: string,
-    ended: boolean
+    workflow: Workflow
   ): Promise<{ node: string; text: string }[]> {
+    const name = workflow.metadata.name ?? '';
+    const ended = runEnded(workflow.status?.phase);
     const kept = this.#ended.get(name);
-    if (kept !== undefined) {
+    if (ended && kept !== undefined) {
       return kept;
     }
-    const workflow = await service.client().getWorkflow(name);
+    this.#ended.delete(name);
     const nodes = podsOf(workflow).map(node => node.id);
     const nodeOf = (pod: string): string =>
       nodes.find(
@@ -102,7 +107,7 @@ class RunLogs {
       }
     });
     if (ended) {
-      if (this.#ended.size > 50) {
+      if (this.#ended.size >= 50) {
         this.#ended.delete(this.#ended.keys().next().value ?? '');
       }
       this.#ended.set(name, lines);
@@ -271,11 +276,7 @@ export function registerScheduleRoutes(
     async (request): Promise<ArgoRunDetail> => {
       const name = objectName(request.params.name);
       const workflow = await schedule.client().getWorkflow(name);
-      const lines = await logs.read(
-        schedule,
-        name,
-        runEnded(workflow.status?.phase)
-      );
+      const lines = await logs.read(schedule, workflow);
       const byNode = new Map<string, string[]>();
       for (const line of lines) {
         const list = byNode.get(line.node) ?? [];
@@ -312,7 +313,7 @@ export function registerScheduleRoutes(
       const after = Math.max(0, Number(request.query.after) || 0);
       const workflow = await schedule.client().getWorkflow(name);
       const done = runEnded(workflow.status?.phase);
-      const lines = await logs.read(schedule, name, done);
+      const lines = await logs.read(schedule, workflow);
       return {
         lines: lines.slice(after, after + 5000),
         next: Math.min(lines.length, after + 5000),

@@ -30,6 +30,7 @@ import {
   freeStackPorts,
   isFree,
   processesMatching,
+  REPO,
   run,
   type RunResult
 } from './helpers';
@@ -163,7 +164,9 @@ describe('arcade dev up', () => {
         `@127.0.0.1:${gitPort}/workspace.git`,
       ARCADE_ARGO_URL: `http://127.0.0.1:${argoPort}`,
       ARCADE_ARGO_NAMESPACE: 'arcade',
-      ARCADE_ARGO_TOKEN_FILE: path.join(state, 'argo-token')
+      ARCADE_ARGO_TOKEN_FILE: path.join(state, 'argo-token'),
+      // Argo's tools of this checkout, for a bridge installed from the wheel.
+      ARCADE_ARGO_DIR: path.join(REPO, '.cache', 'argo')
     });
   });
 

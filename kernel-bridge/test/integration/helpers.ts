@@ -145,7 +145,7 @@ export function devUp(
 
 // ---------------------------------------------------------- Arc 3.7.0 lintOnly
 
-const REPO = path.resolve(__dirname, '../../..');
+export const REPO = path.resolve(__dirname, '../../..');
 export const ARC_JARS = path.join(REPO, '.cache/arc/jars');
 const ARC_PLUGINS = path.join(REPO, '.cache/arc/plugins');
 /** The environment Arc runs the notebooks in. */

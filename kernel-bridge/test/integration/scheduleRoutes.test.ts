@@ -57,6 +57,24 @@ async function call<T>(
   return { status: answer.status, json: JSON.parse(answer.body) as T };
 }
 
+/** The run's detail once it has ended, as the panel reads it. */
+async function finished(name: string): Promise<ArgoRunDetail> {
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    const { json } = await call<ArgoRunDetail>(
+      'GET',
+      `/api/schedule/runs/${name}?repo=${REPO}`
+    );
+    if (['Succeeded', 'Failed', 'Error'].includes(json.phase)) {
+      return json;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`run ${name} still ${json.phase}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+}
+
 const spec = (extra: Record<string, unknown> = {}) => ({
   name: 'orders-nightly',
   steps: [{ notebook: 'notebooks/orders.ipynb' }],
@@ -237,26 +255,13 @@ describe('the schedule dialog and the runs panel through the bridge', () => {
     const name = started.json.run.name;
     expect(name).toMatch(/^orders-once-/);
     expect(started.json.run.trigger).toBe('manual');
-    let detail: ArgoRunDetail | null = null;
-    const deadline = Date.now() + 240_000;
-    while (Date.now() < deadline) {
-      detail = (
-        await call<ArgoRunDetail>(
-          'GET',
-          `/api/schedule/runs/${name}?repo=${REPO}`
-        )
-      ).json;
-      if (['Succeeded', 'Failed', 'Error'].includes(detail.phase)) {
-        break;
-      }
-      await new Promise(resolve => setTimeout(resolve, 500));
-    }
-    expect(detail?.phase).toBe('Succeeded');
-    expect(detail?.environment).toBe('dev');
-    expect(detail?.steps).toHaveLength(1);
-    expect(detail?.steps[0]?.notebook).toBe('notebooks/orders.ipynb');
+    const detail = await finished(name);
+    expect(detail.phase).toBe('Succeeded');
+    expect(detail.environment).toBe('dev');
+    expect(detail.steps).toHaveLength(1);
+    expect(detail.steps[0]?.notebook).toBe('notebooks/orders.ipynb');
     expect(
-      detail?.steps[0]?.stages.map(s => [s.name, s.status, s.cellIndex])
+      detail.steps[0]?.stages.map(s => [s.name, s.status, s.cellIndex])
     ).toEqual([
       ['recent orders', 'finished', 0],
       ['order count', 'finished', 1]
@@ -305,6 +310,34 @@ describe('the schedule dialog and the runs panel through the bridge', () => {
       {}
     );
     expect(stopped.status).toBe(200);
+    const again = resubmitted.json.name;
+    const ended = await finished(again);
+    expect(ended.phase).toBe('Failed');
+    // Read once it ended: then Retry runs it again, and the panel sees the new attempt.
+    const before = await call<ArgoLogsResponse>(
+      'GET',
+      `/api/schedule/runs/${again}/logs?after=0`
+    );
+    const retried = await call<{ phase: string }>(
+      'POST',
+      `/api/schedule/runs/${again}/retry`,
+      {}
+    );
+    expect(retried.status).toBe(200);
+    const succeeded = await finished(again);
+    expect(succeeded.phase).toBe('Succeeded');
+    expect(succeeded.steps[0]?.stages.map(s => s.status)).toEqual([
+      'finished',
+      'finished'
+    ]);
+    const after = await call<ArgoLogsResponse>(
+      'GET',
+      `/api/schedule/runs/${again}/logs?after=0`
+    );
+    expect(after.json.lines.length).toBeGreaterThan(before.json.lines.length);
+    expect(after.json.lines.map(l => l.text).join('\n')).toContain(
+      '"status":"success"'
+    );
     const unknown = await call<ErrorResponse>(
       'GET',
       '/api/schedule/runs/no-such-run'
