@@ -16,7 +16,8 @@ test.describe('jupyterlab-arcade', () => {
       { id: 'jupyterlab-arcade:runs', active: true },
       { id: 'jupyterlab-arcade:stages', active: true },
       { id: 'jupyterlab-arcade:git', active: true },
-      { id: 'jupyterlab-arcade:publish', active: true }
+      { id: 'jupyterlab-arcade:publish', active: true },
+      { id: 'jupyterlab-arcade:schedule', active: true }
     ]);
   });
 
