@@ -21,6 +21,29 @@ function minuteAhead(lead = 25): { cron: string; at: Date } {
   return { cron: `${at.getUTCMinutes()} ${at.getUTCHours()} * * *`, at };
 }
 
+/** Commits `file` (written first) in the clone and pushes it, as a user would from a terminal. */
+function commitAndPush(
+  repoDir: string,
+  file: string,
+  text: string,
+  message: string
+): void {
+  const { env } = stack();
+  writeFileSync(path.join(repoDir, file), text);
+  const identity = {
+    ...env,
+    GIT_AUTHOR_NAME: 'Ada',
+    GIT_AUTHOR_EMAIL: 'ada@example.com',
+    GIT_COMMITTER_NAME: 'Ada',
+    GIT_COMMITTER_EMAIL: 'ada@example.com'
+  };
+  const run = (program: string, args: string[]) =>
+    execFileSync(program, args, { cwd: repoDir, env: identity });
+  run('git', ['add', file]);
+  run(ARCADE, ['git', 'commit', '-m', message]);
+  run(ARCADE, ['git', 'push']);
+}
+
 /** Opens the dialog from the notebook toolbar's button, or (when the toolbar overflows) the command. */
 async function openScheduleDialog(
   page: IJupyterLabPageFixture,
@@ -51,6 +74,13 @@ test.describe('Schedule as Argo workflow', () => {
     const { root } = stack();
     const repoDir = path.join(root, tmpPath, 'project');
     await cloneProject(page);
+    // A commit of its own: HEAD is unpublished whatever other tests published on this stack.
+    commitAndPush(
+      repoDir,
+      'NOTES.md',
+      `Scheduling test ${tmpPath}\n`,
+      'Notes for the scheduling test'
+    );
     await command(page, 'docmanager:open', {
       path: `${tmpPath}/project/notebooks/00_quickstart.ipynb`
     });
@@ -189,7 +219,7 @@ test.describe('Schedule as Argo workflow', () => {
     page,
     tmpPath
   }) => {
-    const { env, root } = stack();
+    const { root } = stack();
     const repoDir = path.join(root, tmpPath, 'project');
     await cloneProject(page);
     // A notebook that lints clean and fails at run time (SQLValidate runs its
@@ -217,19 +247,12 @@ test.describe('Schedule as Argo workflow', () => {
       ]
     };
     const file = path.join(repoDir, 'notebooks', 'broken.ipynb');
-    writeFileSync(file, JSON.stringify(broken, null, 1));
-    const identity = {
-      ...env,
-      GIT_AUTHOR_NAME: 'Ada',
-      GIT_AUTHOR_EMAIL: 'ada@example.com',
-      GIT_COMMITTER_NAME: 'Ada',
-      GIT_COMMITTER_EMAIL: 'ada@example.com'
-    };
-    const run = (program: string, args: string[]) =>
-      execFileSync(program, args, { cwd: repoDir, env: identity });
-    run('git', ['add', 'notebooks/broken.ipynb']);
-    run(ARCADE, ['git', 'commit', '-m', 'A notebook that fails']);
-    run(ARCADE, ['git', 'push']);
+    commitAndPush(
+      repoDir,
+      'notebooks/broken.ipynb',
+      JSON.stringify(broken, null, 1),
+      'A notebook that fails'
+    );
     await command(page, 'docmanager:open', {
       path: `${tmpPath}/project/notebooks/broken.ipynb`
     });
