@@ -7,14 +7,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { chromium } from '../kernel-bridge/node_modules/playwright-core/index.mjs';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run'
-];
+import { CHROMIUM_ARGS } from './common.mjs';
 
 function serve(engineFile) {
   const engine = readFileSync(engineFile);

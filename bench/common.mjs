@@ -1,6 +1,6 @@
 // Shared by the benchmarks: the machine description written into every result,
 // the median, free ports for a local stack and the environment it prints.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
 
 export function machine() {
@@ -51,4 +51,30 @@ export function arcTime(line) {
   const match =
     /"timestamp":"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d+)\+0000"/.exec(line);
   return match === null ? null : Date.parse(`${match[1]}T${match[2]}Z`);
+}
+
+/** Debian's Chromium as every browser benchmark starts it. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run'
+];
+
+/** Runs `arcade runs logs NAME -f`, noting when each line arrives. */
+export function followLogs(arcade, name, cwd, env) {
+  const child = spawn(arcade, ['runs', 'logs', name, '-f'], { cwd, env });
+  const lines = [];
+  let pending = '';
+  child.stdout.on('data', chunk => {
+    const now = Date.now();
+    pending += chunk.toString('utf8');
+    const parts = pending.split('\n');
+    pending = parts.pop() ?? '';
+    for (const line of parts) {
+      lines.push({ line, at: now });
+    }
+  });
+  return { lines, done: new Promise(resolve => child.once('close', resolve)) };
 }

@@ -15,20 +15,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../kernel-bridge/node_modules/playwright-core/index.mjs';
-import { arcTime, devEnv, freePort, machine, median } from './common.mjs';
+import {
+  arcTime,
+  CHROMIUM_ARGS,
+  devEnv,
+  followLogs,
+  freePort,
+  machine,
+  median
+} from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
 const ARCADE = path.join(repo, 'kernel-bridge', 'bin', 'arcade');
 const JUPYTER = path.join(repo, '.venv', 'bin', 'jupyter');
 const ROUNDS = Number(process.env.ARCADE_BENCH_PANEL_ROUNDS ?? 15);
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run'
-];
 
 function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -301,22 +302,8 @@ try {
     throw new Error(`Run now failed: ${JSON.stringify(submitted.body)}`);
   }
   const name = submitted.body.run.name;
-  const cli = spawn(ARCADE, ['runs', 'logs', name, '-f'], {
-    cwd: project,
-    env
-  });
-  const cliLines = [];
-  let pending = '';
-  cli.stdout.on('data', chunk => {
-    const now = Date.now();
-    pending += chunk.toString('utf8');
-    const parts = pending.split('\n');
-    pending = parts.pop() ?? '';
-    for (const line of parts) {
-      cliLines.push({ line, at: now });
-    }
-  });
-  const cliDone = new Promise(resolve => cli.once('close', resolve));
+  const cli = followLogs(ARCADE, name, project, env);
+
   await page.evaluate(
     run => window.jupyterapp.commands.execute('arcade:show-argo-runs', { run }),
     name
@@ -333,7 +320,7 @@ try {
     name,
     { timeout: 240_000, polling: 200 }
   );
-  await cliDone;
+  await cli.done;
   await new Promise(resolve => setTimeout(resolve, 1500));
   const phase = await page.textContent(
     '.jp-Arcade-ArgoRuns-detailHead .jp-Arcade-ArgoRuns-phase'
@@ -347,7 +334,7 @@ try {
       })
       .filter(d => d !== null);
   const panelDelays = delays(panelLines);
-  const cliDelays = delays(cliLines);
+  const cliDelays = delays(cli.lines);
   if (phase !== 'Succeeded' || panelDelays.length === 0) {
     throw new Error(
       `bench run ${name} ended ${phase} with ${panelDelays.length} Arc records in the panel`

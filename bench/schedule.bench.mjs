@@ -20,7 +20,14 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arcTime, devEnv, freePort, machine, median } from './common.mjs';
+import {
+  arcTime,
+  devEnv,
+  followLogs,
+  freePort,
+  machine,
+  median
+} from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
@@ -89,23 +96,6 @@ Object.assign(env, devEnv(ARCADE, state));
 const arcade = (args, cwd) =>
   execFileSync(ARCADE, args, { cwd, env, encoding: 'utf8' });
 
-/** Runs `arcade runs logs NAME -f`, noting when each line arrives. */
-function followLogs(name, cwd) {
-  const child = spawn(ARCADE, ['runs', 'logs', name, '-f'], { cwd, env });
-  const lines = [];
-  let pending = '';
-  child.stdout.on('data', chunk => {
-    const now = Date.now();
-    pending += chunk.toString('utf8');
-    const parts = pending.split('\n');
-    pending = parts.pop() ?? '';
-    for (const line of parts) {
-      lines.push({ line, at: now });
-    }
-  });
-  return { lines, done: new Promise(resolve => child.once('close', resolve)) };
-}
-
 try {
   const work = path.join(tmp, 'work');
   mkdirSync(work);
@@ -141,7 +131,7 @@ try {
       )
     );
     const returned = Date.now();
-    const logs = followLogs(name, project);
+    const logs = followLogs(ARCADE, name, project, env);
     await logs.done;
     const run = JSON.parse(arcade(['runs', 'get', name], project));
     const podStarted = Date.parse(run.steps[0].startedAt);

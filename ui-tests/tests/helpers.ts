@@ -45,6 +45,13 @@ export async function uploadAndOpen(
   // Else the file browser lists the file only on its next poll, seconds later.
   await page.filebrowser.refresh();
   expect(await page.filebrowser.open(name)).toBe(true);
+  await answerKernelDialog(page);
+}
+
+/** Waits for the opened notebook, answering "No Kernel" when JupyterLab asks. */
+export async function answerKernelDialog(
+  page: IJupyterLabPageFixture
+): Promise<void> {
   const noKernel = page
     .locator('.jp-Dialog')
     .getByRole('button', { name: 'No Kernel' });

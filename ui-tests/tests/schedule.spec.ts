@@ -8,7 +8,14 @@ import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import { ARCADE, cloneProject, command, expectToast, stack } from './helpers';
+import {
+  answerKernelDialog,
+  ARCADE,
+  cloneProject,
+  command,
+  expectToast,
+  stack
+} from './helpers';
 
 /** The longest a run of the quickstart may take here, JVM start included. */
 const RUN_TIMEOUT = 150_000;
@@ -84,16 +91,7 @@ test.describe('Schedule as Argo workflow', () => {
     await command(page, 'docmanager:open', {
       path: `${tmpPath}/project/notebooks/00_quickstart.ipynb`
     });
-    const noKernel = page
-      .locator('.jp-Dialog')
-      .getByRole('button', { name: 'No Kernel' });
-    const notebook = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
-    await expect(
-      noKernel.or(notebook.locator('.jp-Cell').first())
-    ).toBeVisible();
-    if (await noKernel.isVisible()) {
-      await noKernel.click();
-    }
+    await answerKernelDialog(page);
 
     // Not published yet: the dialog says so and offers to publish HEAD.
     let dialog = await openScheduleDialog(page);
@@ -256,16 +254,7 @@ test.describe('Schedule as Argo workflow', () => {
     await command(page, 'docmanager:open', {
       path: `${tmpPath}/project/notebooks/broken.ipynb`
     });
-    const noKernel = page
-      .locator('.jp-Dialog')
-      .getByRole('button', { name: 'No Kernel' });
-    const notebook = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
-    await expect(
-      noKernel.or(notebook.locator('.jp-Cell').first())
-    ).toBeVisible();
-    if (await noKernel.isVisible()) {
-      await noKernel.click();
-    }
+    await answerKernelDialog(page);
     await command(page, 'arcade:publish');
     await expectToast(page, /Published [0-9a-f]{7}/);
 
@@ -286,6 +275,7 @@ test.describe('Schedule as Argo workflow', () => {
 
     // Unchanged since the run's version: its cell, made active.
     await failed.getByRole('button', { name: 'Show cell' }).click();
+    const notebook = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)');
     await expect(notebook.locator('.jp-Cell.jp-mod-active')).toContainText(
       'SELECT FALSE AS valid'
     );

@@ -1,30 +1,13 @@
 import {
   ArcadeError,
-  isRecord,
   type SetCurrentResponse,
   type TaskStartedResponse,
   type VersionsResponse
 } from 'arcade-engine';
 import type { FastifyInstance } from 'fastify';
+import { jsonBody, optionalText } from '../server/requestBody';
 import type { TaskTracker } from '../server/tasks';
 import type { PublishService } from './service';
-
-function body(value: unknown): Record<string, unknown> {
-  if (!isRecord(value)) {
-    throw new ArcadeError('bad_request', 'expected a JSON object');
-  }
-  return value;
-}
-
-function optionalText(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null || value === '') {
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    throw new ArcadeError('bad_request', `"${name}" must be a string`);
-  }
-  return value;
-}
 
 /** `/api/publish` (a task) and `/api/versions`. */
 export function registerPublishRoutes(
@@ -33,7 +16,7 @@ export function registerPublishRoutes(
   tasks: TaskTracker
 ): void {
   app.post('/api/publish', (request, reply): TaskStartedResponse => {
-    const { repo, ref, push, dryRun } = body(request.body);
+    const { repo, ref, push, dryRun } = jsonBody(request.body);
     const publishRequest = {
       repo: optionalText(repo, 'repo'),
       ref: optionalText(ref, 'ref'),
@@ -60,7 +43,7 @@ export function registerPublishRoutes(
   );
 
   app.post('/api/versions/current', (request): Promise<SetCurrentResponse> => {
-    const { repo, version, expected } = body(request.body);
+    const { repo, version, expected } = jsonBody(request.body);
     if (typeof version !== 'string') {
       throw new ArcadeError('bad_request', '"version" must be a commit SHA');
     }

@@ -8,7 +8,6 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ArcadeError,
-  isRecord,
   type ArgoLogsResponse,
   type ArgoRunDetail,
   type ArgoRunRow,
@@ -21,6 +20,7 @@ import {
   type SchedulesResponse
 } from 'arcade-engine';
 import type { FastifyInstance } from 'fastify';
+import { jsonBody, optionalText } from '../server/requestBody';
 import type { Workflow } from './argo/client';
 import type { Settings } from '../config';
 import type { GitService } from '../git/service';
@@ -45,29 +45,12 @@ import { changedCell } from './stageLink';
 export const MAX_LOG_LINES = 50_000;
 const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
-function body(value: unknown): Record<string, unknown> {
-  if (!isRecord(value)) {
-    throw new ArcadeError('bad_request', 'expected a JSON object');
-  }
-  return value;
-}
-
 function objectName(value: string): string {
   if (!NAME.test(value)) {
     throw new ArcadeError(
       'bad_request',
       `"${value}" is not an Argo object name`
     );
-  }
-  return value;
-}
-
-function optionalText(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null || value === '') {
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    throw new ArcadeError('bad_request', `"${name}" must be a string`);
   }
   return value;
 }
@@ -137,7 +120,7 @@ export function registerScheduleRoutes(
   );
 
   app.post('/api/schedule/cron', (request): CronPreviewResponse => {
-    const { schedules, timezone } = body(request.body);
+    const { schedules, timezone } = jsonBody(request.body);
     if (
       !Array.isArray(schedules) ||
       !schedules.every(s => typeof s === 'string') ||
@@ -181,7 +164,7 @@ export function registerScheduleRoutes(
   app.post(
     '/api/schedule',
     async (request): Promise<ScheduleCreatedResponse> => {
-      const { repo, spec: raw, version } = body(request.body);
+      const { repo, spec: raw, version } = jsonBody(request.body);
       const spec = specFromJson(raw);
       const result = await schedule.create(spec, repo, {
         version: optionalText(version, 'version')
@@ -205,7 +188,7 @@ export function registerScheduleRoutes(
   app.post(
     '/api/schedule/run',
     async (request): Promise<RunSubmittedResponse> => {
-      const { repo, spec: raw, version } = body(request.body);
+      const { repo, spec: raw, version } = jsonBody(request.body);
       const spec = specFromJson(raw);
       const result = await schedule.submit(spec, repo, {
         version: optionalText(version, 'version')
