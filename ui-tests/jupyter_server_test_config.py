@@ -57,8 +57,12 @@ def _start_stack() -> None:
     argo_port = free_port()
     while argo_port in (s3_port, s3_port + 1, git_port):
         argo_port = free_port()
+    athena_port = free_port()
+    while athena_port in (s3_port, s3_port + 1, git_port, argo_port):
+        athena_port = free_port()
     up = [str(arcade), "dev", "up", "--state", state]
     up += ["--s3-port", str(s3_port), "--git-port", str(git_port), "--argo-port", str(argo_port)]
+    up += ["--athena-port", str(athena_port)]
     subprocess.run(up, check=True)
     atexit.register(subprocess.run, [str(arcade), "dev", "down", "--state", state], check=False)
     # Playwright may end the server without letting atexit run: a watchdog stops the stack

@@ -9,13 +9,16 @@ import { toArcadeError } from 'arcade-engine';
 import type { Output } from './logger';
 import path from 'node:path';
 import { runArgoServe } from './dev/argo';
+import { runAthenaServe } from './dev/athena';
+import { catalogCommand, queryCommand } from './catalog/commands';
 import { runGitServer } from './dev/gitServe';
 import { gitCommand } from './git/commands';
 import { publishCommands } from './publish/commands';
 import { scheduleCommand } from './schedule/commands';
 import { runsCommands } from './schedule/runCommands';
 import { parsePort } from './dev/options';
-import { devDown, devEnv, devUp, type StackContext } from './dev/stack';
+import { devEnv } from './dev/environment';
+import { devDown, devUp, type StackContext } from './dev/stack';
 import { runCommand } from './runs/command';
 import { compileCommand, lineageCommand, lintCommand } from './stages/commands';
 import { serve } from './serve';
@@ -44,6 +47,7 @@ interface DevCommandFlags {
   s3Port?: string;
   gitPort?: string;
   argoPort?: string;
+  athenaPort?: string;
 }
 
 function stateOption(): Option {
@@ -100,17 +104,19 @@ export function buildProgram(ctx: CliContext): Command {
   publishCommands(ctx).forEach(command => program.addCommand(command));
   program.addCommand(scheduleCommand(ctx));
   runsCommands(ctx).forEach(command => program.addCommand(command));
+  program.addCommand(catalogCommand(ctx));
+  program.addCommand(queryCommand(ctx));
 
   const dev = program
     .command('dev')
     .description(
-      'the local stack: S3 server (MinIO), git server and the local Argo service'
+      'the local stack: S3 server (MinIO), git server, the local Argo service and the local Athena endpoint'
     );
 
   dev
     .command('up')
     .description(
-      'start the local S3 server, git server and Argo service (detached)'
+      'start the local S3 server, git server, Argo service and Athena endpoint (detached)'
     )
     .addOption(stateOption())
     .option(
@@ -124,6 +130,10 @@ export function buildProgram(ctx: CliContext): Command {
     .option(
       '--argo-port <port>',
       'local Argo service port on 127.0.0.1 (env ARCADE_ARGO_PORT, default 9030)'
+    )
+    .option(
+      '--athena-port <port>',
+      'local Athena endpoint port on 127.0.0.1 (env ARCADE_ATHENA_PORT, default 9040)'
     )
     .action(async (flags: DevCommandFlags) => {
       await devUp(flags, stackContext);
@@ -167,6 +177,23 @@ export function buildProgram(ctx: CliContext): Command {
         ctx.repoRoot,
         error => {
           ctx.output.error(`local Argo: ${String(error)}`);
+        }
+      );
+    });
+
+  dev
+    .command('athena-serve', { hidden: true })
+    .description('run the local Athena endpoint in the foreground')
+    .requiredOption('--state <dir>', 'the dev stack state folder')
+    .requiredOption('--port <port>', 'port on 127.0.0.1', portArgument)
+    .action(async (flags: { state: string; port: number }) => {
+      await runAthenaServe(
+        path.resolve(ctx.cwd, flags.state),
+        flags.port,
+        ctx.env,
+        ctx.repoRoot,
+        error => {
+          ctx.output.error(`local Athena: ${String(error)}`);
         }
       );
     });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseRemote } from './gitRemote';
 import { checkLayoutName, DEFAULT_ASSET_GLOBS } from './publish/keys';
 import { Secret } from './secret';
+import type { AthenaSettings } from './catalog/athena';
 
 /**
  * Settings of the bridge, read from the environment once at start.
@@ -50,6 +51,10 @@ export interface Settings {
     image: string;
     serviceAccount: string;
   };
+  /** The catalog slice: Athena over the Glue Data Catalog (or the local endpoint). */
+  athena: AthenaSettings;
+  /** Lake prefixes `arcade catalog crawl` registers tables from: database → URI (ARCADE_CATALOG_CRAWL). */
+  crawl: { database: string; uri: string }[];
   runs: {
     /** Batch runs at once (ARCADE_MAX_RUNS); each is a JVM of ARCADE_RUN_MEMORY. */
     maxConcurrent: number;
@@ -71,7 +76,11 @@ export const DEFAULTS = {
   argoNamespace: 'arcade',
   argoTemplate: 'arcade-arc-job',
   jobImage: 'arcade-arc-runtime:0.1.0',
-  jobServiceAccount: 'arcade-job'
+  jobServiceAccount: 'arcade-job',
+  athenaWorkGroup: 'primary',
+  athenaCatalog: 'AwsDataCatalog',
+  athenaPricePerTb: 5,
+  athenaTimeoutSeconds: 1800
 } as const;
 
 function nonEmpty(value: string | undefined): string | null {
@@ -112,6 +121,69 @@ function positiveInteger(
     });
   }
   return Number(text);
+}
+
+function nonNegativeInteger(
+  name: string,
+  value: string | undefined,
+  fallback: number
+): number {
+  const text = nonEmpty(value);
+  if (text === null) {
+    return fallback;
+  }
+  if (!/^\d+$/.test(text)) {
+    throw new ArcadeError(
+      'config',
+      `${name} must be a whole number (0 or more)`,
+      {
+        hint: `unset it for the default of ${fallback}`
+      }
+    );
+  }
+  return Number(text);
+}
+
+function price(value: string | undefined): number {
+  const text = nonEmpty(value);
+  if (text === null) {
+    return DEFAULTS.athenaPricePerTb;
+  }
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new ArcadeError(
+      'config',
+      'ARCADE_ATHENA_PRICE_PER_TB must be a price in dollars, such as 5',
+      {
+        hint: `unset it for Athena's list price of $${DEFAULTS.athenaPricePerTb} per TB`
+      }
+    );
+  }
+  return n;
+}
+
+/** `db=uri,db2=uri2`: the lake prefixes the crawler registers Delta tables from. */
+export function crawlPrefixes(
+  value: string | undefined
+): { database: string; uri: string }[] {
+  return parseList(value, ',').map(entry => {
+    const eq = entry.indexOf('=');
+    const database = eq > 0 ? entry.slice(0, eq).trim() : '';
+    const uri = eq > 0 ? entry.slice(eq + 1).trim() : '';
+    if (
+      !/^[a-z0-9_]{1,255}$/.test(database) ||
+      !/^(s3a?|file):\/\/./.test(uri)
+    ) {
+      throw new ArcadeError(
+        'config',
+        `ARCADE_CATALOG_CRAWL has an entry that is not database=uri: ${entry}`,
+        {
+          hint: 'e.g. ARCADE_CATALOG_CRAWL=lake=s3://arcade-lake/delta (database names: lower-case letters, digits, _)'
+        }
+      );
+    }
+    return { database, uri };
+  });
 }
 
 /** The URL with user name and password removed. */
@@ -232,6 +304,39 @@ export function loadSettings(
       serviceAccount:
         nonEmpty(env.ARCADE_JOB_SERVICE_ACCOUNT) ?? DEFAULTS.jobServiceAccount
     },
+    athena: {
+      endpoint:
+        nonEmpty(env.ARCADE_ATHENA_ENDPOINT) === null
+          ? null
+          : withoutUserInfo(
+              parseUrl(
+                'ARCADE_ATHENA_ENDPOINT',
+                env.ARCADE_ATHENA_ENDPOINT ?? ''
+              )
+            ).replace(/\/$/, ''),
+      region:
+        nonEmpty(env.ARCADE_ATHENA_REGION) ??
+        nonEmpty(env.AWS_REGION) ??
+        nonEmpty(env.ARCADE_S3_REGION) ??
+        DEFAULTS.region,
+      workGroup:
+        nonEmpty(env.ARCADE_ATHENA_WORKGROUP) ?? DEFAULTS.athenaWorkGroup,
+      outputLocation: nonEmpty(env.ARCADE_ATHENA_OUTPUT),
+      catalog: nonEmpty(env.ARCADE_ATHENA_CATALOG) ?? DEFAULTS.athenaCatalog,
+      pricePerTb: price(env.ARCADE_ATHENA_PRICE_PER_TB),
+      reuseMinutes: nonNegativeInteger(
+        'ARCADE_ATHENA_REUSE_MINUTES',
+        env.ARCADE_ATHENA_REUSE_MINUTES,
+        0
+      ),
+      timeoutMs:
+        positiveInteger(
+          'ARCADE_ATHENA_TIMEOUT_SECONDS',
+          env.ARCADE_ATHENA_TIMEOUT_SECONDS,
+          DEFAULTS.athenaTimeoutSeconds
+        ) * 1000
+    },
+    crawl: crawlPrefixes(env.ARCADE_CATALOG_CRAWL),
     runs: {
       maxConcurrent: positiveInteger(
         'ARCADE_MAX_RUNS',

@@ -93,6 +93,67 @@ export function taskError(task: TaskSummary): ArcadeRequestError {
   });
 }
 
+/** Progress shows only after this long; a task done sooner shows just its outcome. */
+const PROGRESS_DELAY_MS = 500;
+/**
+ * A toast is drawn a moment after it is emitted, and JupyterLab drops an
+ * update that arrives before that (it then tries to create the toast again
+ * under the same id, which the toast library ignores): the outcome waits
+ * until the progress toast has been up this long.
+ */
+const SETTLE_MS = 800;
+
+/** The progress notification of a task: emitted late, updated, then finished once. */
+class ProgressNotice {
+  readonly #started = Date.now();
+  #id: string | null = null;
+  #shownAt = 0;
+
+  show(message: string, cancel: Notification.IAction): void {
+    if (this.#id === null) {
+      if (Date.now() - this.#started < PROGRESS_DELAY_MS) {
+        return;
+      }
+      this.#id = Notification.emit(message, 'in-progress', {
+        autoClose: false,
+        actions: [cancel]
+      });
+      this.#shownAt = Date.now();
+      return;
+    }
+    if (Date.now() - this.#shownAt < SETTLE_MS) {
+      return;
+    }
+    Notification.update({
+      id: this.#id,
+      message,
+      type: 'in-progress',
+      autoClose: false,
+      actions: [cancel]
+    });
+  }
+
+  async finish(outcome: {
+    message: string;
+    type: Notification.TypeOptions;
+    autoClose: number | false;
+    actions: Notification.IAction[];
+  }): Promise<void> {
+    if (this.#id === null) {
+      Notification.emit(outcome.message, outcome.type, {
+        autoClose: outcome.autoClose,
+        actions: outcome.actions
+      });
+      return;
+    }
+    const wait = this.#shownAt + SETTLE_MS - Date.now();
+    if (wait > 0) {
+      await new Promise(resolve => setTimeout(resolve, wait));
+    }
+    Notification.update({ id: this.#id, ...outcome });
+  }
+}
+
 /**
  * Runs a task with a JupyterLab notification: progress while it runs, a
  * Cancel action, then the outcome. Resolves with the final summary.
@@ -111,14 +172,7 @@ export async function runTaskWithProgress(
   }
 ): Promise<TaskSummary> {
   const { trans, title } = options;
-  const id = Notification.emit(title, 'in-progress', { autoClose: false });
-  let task: TaskSummary;
-  try {
-    task = await start();
-  } catch (error) {
-    Notification.dismiss(id);
-    throw error;
-  }
+  const task = await start();
   const cancel: Notification.IAction = {
     label: trans.__('Cancel'),
     caption: trans.__('Stop it; nothing half-done is kept'),
@@ -127,20 +181,18 @@ export async function runTaskWithProgress(
       void cancelTask(bridge, task.id);
     }
   };
+  // A quick task shows only its outcome; a slower one shows progress first.
+  const progress = new ProgressNotice();
   const final = await followTask(bridge, task, latest => {
     if (latest.status === 'running') {
-      Notification.update({
-        id,
-        message: `${title} — ${describeProgress(latest.progress, trans)}`,
-        type: 'in-progress',
-        autoClose: false,
-        actions: [cancel]
-      });
+      progress.show(
+        `${title} — ${describeProgress(latest.progress, trans)}`,
+        cancel
+      );
     }
   });
   const failed = final.status !== 'succeeded';
-  Notification.update({
-    id,
+  await progress.finish({
     message: failed
       ? (options.failure?.(final) ??
         (final.status === 'cancelled'

@@ -65,7 +65,11 @@ export type ErrorCode =
   | 'conflict'
   | 'refused'
   | 'upstream'
-  | 'cancelled';
+  | 'cancelled'
+  /** AWS refused the caller's identity or permissions (Athena's AccessDeniedException). */
+  | 'access_denied'
+  /** The query is not valid SQL, or names a column that is not there. */
+  | 'invalid_query';
 
 /** Body of every error response. */
 export interface ErrorResponse {

@@ -18,3 +18,4 @@ export {
   proposeDependencies,
   scheduleNameProblem
 } from './scheduleDeps';
+export * from './catalogSql';

@@ -28,7 +28,9 @@ const CODES: Record<ErrorCode, CodeInfo> = {
   refused: { httpStatus: 422, exitCode: 4 },
   /** S3, the git server or AWS answered with an error or could not be reached. */
   upstream: { httpStatus: 502, exitCode: 5 },
-  cancelled: { httpStatus: 409, exitCode: 130 }
+  cancelled: { httpStatus: 409, exitCode: 130 },
+  access_denied: { httpStatus: 502, exitCode: 6 },
+  invalid_query: { httpStatus: 422, exitCode: 2 }
 };
 
 /**

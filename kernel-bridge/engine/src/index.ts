@@ -13,6 +13,7 @@ export type * from './gitApi';
 export type * from './taskApi';
 export type * from './publishApi';
 export type * from './scheduleApi';
+export type * from './catalogApi';
 export { ArcadeError, toArcadeError } from './errors';
 
 export {

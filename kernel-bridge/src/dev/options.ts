@@ -5,6 +5,7 @@ export const HOST = '127.0.0.1';
 export const DEFAULT_S3_PORT = 9010;
 export const DEFAULT_GIT_PORT = 9020;
 export const DEFAULT_ARGO_PORT = 9030;
+export const DEFAULT_ATHENA_PORT = 9040;
 export const DEFAULT_STATE_DIR = '.arcade';
 export const AWS_PROFILE_NAME = 'arcade-local';
 
@@ -13,6 +14,7 @@ export interface DevFlags {
   s3Port?: string;
   gitPort?: string;
   argoPort?: string;
+  athenaPort?: string;
 }
 
 export interface DevOptions {
@@ -20,6 +22,7 @@ export interface DevOptions {
   s3Port: number;
   gitPort: number;
   argoPort: number;
+  athenaPort: number;
 }
 
 export function parsePort(value: string, source: string): number {
@@ -36,31 +39,59 @@ export function parsePort(value: string, source: string): number {
   return port;
 }
 
+function port(
+  flag: string | undefined,
+  flagName: string,
+  env: Env,
+  envName: string,
+  fallback: number
+): number {
+  if (flag !== undefined) {
+    return parsePort(flag, flagName);
+  }
+  const value = env[envName];
+  return value !== undefined && value !== ''
+    ? parsePort(value, envName)
+    : fallback;
+}
+
 /** Flags win over environment variables, which win over defaults. */
 export function devOptions(flags: DevFlags, env: Env): DevOptions {
-  const s3Port =
-    flags.s3Port !== undefined
-      ? parsePort(flags.s3Port, '--s3-port')
-      : env.ARCADE_S3_PORT !== undefined && env.ARCADE_S3_PORT !== ''
-        ? parsePort(env.ARCADE_S3_PORT, 'ARCADE_S3_PORT')
-        : DEFAULT_S3_PORT;
-  const gitPort =
-    flags.gitPort !== undefined
-      ? parsePort(flags.gitPort, '--git-port')
-      : env.ARCADE_GIT_PORT !== undefined && env.ARCADE_GIT_PORT !== ''
-        ? parsePort(env.ARCADE_GIT_PORT, 'ARCADE_GIT_PORT')
-        : DEFAULT_GIT_PORT;
-  const argoPort =
-    flags.argoPort !== undefined
-      ? parsePort(flags.argoPort, '--argo-port')
-      : env.ARCADE_ARGO_PORT !== undefined && env.ARCADE_ARGO_PORT !== ''
-        ? parsePort(env.ARCADE_ARGO_PORT, 'ARCADE_ARGO_PORT')
-        : DEFAULT_ARGO_PORT;
-  if (new Set([s3Port, gitPort, argoPort]).size < 3) {
+  const s3Port = port(
+    flags.s3Port,
+    '--s3-port',
+    env,
+    'ARCADE_S3_PORT',
+    DEFAULT_S3_PORT
+  );
+  const gitPort = port(
+    flags.gitPort,
+    '--git-port',
+    env,
+    'ARCADE_GIT_PORT',
+    DEFAULT_GIT_PORT
+  );
+  const argoPort = port(
+    flags.argoPort,
+    '--argo-port',
+    env,
+    'ARCADE_ARGO_PORT',
+    DEFAULT_ARGO_PORT
+  );
+  const athenaPort = port(
+    flags.athenaPort,
+    '--athena-port',
+    env,
+    'ARCADE_ATHENA_PORT',
+    DEFAULT_ATHENA_PORT
+  );
+  if (new Set([s3Port, gitPort, argoPort, athenaPort]).size < 4) {
     throw new ArcadeError(
       'usage',
-      `the S3, git and Argo ports must differ (${s3Port}, ${gitPort}, ${argoPort})`,
-      { hint: 'give --s3-port, --git-port and --argo-port different values' }
+      `the S3, git, Argo and Athena ports must differ (${s3Port}, ${gitPort}, ${argoPort}, ${athenaPort})`,
+      {
+        hint: 'give --s3-port, --git-port, --argo-port and --athena-port different values'
+      }
     );
   }
   const stateDir =
@@ -68,5 +99,5 @@ export function devOptions(flags: DevFlags, env: Env): DevOptions {
     (env.ARCADE_STATE_DIR !== undefined && env.ARCADE_STATE_DIR !== ''
       ? env.ARCADE_STATE_DIR
       : DEFAULT_STATE_DIR);
-  return { stateDir, s3Port, gitPort, argoPort };
+  return { stateDir, s3Port, gitPort, argoPort, athenaPort };
 }

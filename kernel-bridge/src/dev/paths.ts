@@ -20,6 +20,12 @@ export interface StatePaths {
   argoToken: string;
   argoLog: string;
   argoPid: string;
+  /** The local Athena endpoint: catalog under `athena/`, log and pid. */
+  athenaDir: string;
+  athenaLog: string;
+  athenaPid: string;
+  /** Where the demo's Arc jobs write Delta tables (ETL_CONF_LAKE). */
+  lake: string;
   stackFile: string;
 }
 
@@ -54,6 +60,10 @@ export function statePaths(stateDir: string): StatePaths {
     argoToken: path.join(root, 'argo-token'),
     argoLog: path.join(logs, 'argo.log'),
     argoPid: path.join(run, 'argo.pid'),
+    athenaDir: path.join(root, 'athena'),
+    athenaLog: path.join(logs, 'athena.log'),
+    athenaPid: path.join(run, 'athena.pid'),
+    lake: path.join(root, 'lake'),
     stackFile: path.join(root, 'stack.json')
   };
 }

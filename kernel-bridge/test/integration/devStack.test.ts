@@ -41,6 +41,7 @@ let sample: string;
 let s3Port: number;
 let gitPort: number;
 let argoPort: number;
+let athenaPort: number;
 let env: NodeJS.ProcessEnv;
 let up: RunResult;
 let exported: Map<string, string>;
@@ -88,9 +89,9 @@ beforeAll(async () => {
     JSON.stringify({ cells: [], metadata: { kernelspec: { name: 'arc' } } })
   );
   writeFileSync(path.join(sample, 'README.md'), '# Sample\n');
-  ({ s3Port, gitPort, argoPort } = await freeStackPorts());
+  ({ s3Port, gitPort, argoPort, athenaPort } = await freeStackPorts());
   env = { ...process.env, ARCADE_SAMPLE_WORKSPACE: sample };
-  up = await devUp(state, { s3Port, gitPort, argoPort }, env);
+  up = await devUp(state, { s3Port, gitPort, argoPort, athenaPort }, env);
   const parsed = parseGitCredentials(
     readFileSync(path.join(state, 'git-credentials'), 'utf8')
   );
@@ -132,6 +133,11 @@ describe('arcade dev up', () => {
         `Starting local Argo service on 127\\.0\\.0\\.1:${argoPort} … ready in`
       )
     );
+    expect(up.stdout).toMatch(
+      new RegExp(
+        `Starting local Athena endpoint on 127\\.0\\.0\\.1:${athenaPort} … ready in`
+      )
+    );
   });
 
   it('keeps the generated credentials private to the user', () => {
@@ -144,7 +150,9 @@ describe('arcade dev up', () => {
       'run/git.pid',
       'logs/git.log',
       'argo-token',
-      'run/argo.pid'
+      'run/argo.pid',
+      'run/athena.pid',
+      'logs/athena.log'
     ]) {
       expect(statSync(path.join(state, file)).mode & 0o777).toBe(0o600);
     }
@@ -165,6 +173,9 @@ describe('arcade dev up', () => {
       ARCADE_ARGO_URL: `http://127.0.0.1:${argoPort}`,
       ARCADE_ARGO_NAMESPACE: 'arcade',
       ARCADE_ARGO_TOKEN_FILE: path.join(state, 'argo-token'),
+      ARCADE_ATHENA_ENDPOINT: `http://127.0.0.1:${athenaPort}`,
+      ARCADE_ATHENA_OUTPUT: 's3://arcade-lake/athena-results/',
+      ARCADE_CATALOG_CRAWL: `lake=file://${path.join(state, 'lake', 'delta')}`,
       // Argo's tools of this checkout, for a bridge installed from the wheel.
       ARCADE_ARGO_DIR: path.join(REPO, '.cache', 'argo')
     });
@@ -419,7 +430,11 @@ describe('arcade dev up, again', () => {
   it('reports the running stack and starts nothing', async () => {
     const s3Pid = readPidFile('minio.pid');
     const gitPid = readPidFile('git.pid');
-    const again = await devUp(state, { s3Port, gitPort, argoPort }, env);
+    const again = await devUp(
+      state,
+      { s3Port, gitPort, argoPort, athenaPort },
+      env
+    );
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already running');
     expect(again.stdout).not.toContain('Starting');
@@ -507,6 +522,7 @@ describe('arcade dev down', () => {
     const s3Pid = readPidFile('minio.pid');
     const gitPid = readPidFile('git.pid');
     const argoPid = readPidFile('argo.pid');
+    const athenaPid = readPidFile('athena.pid');
     const down = await arcade(['dev', 'down', '--state', state], { env });
     expect(down.code).toBe(0);
     expect(down.stdout).toContain(`Stopped S3 server (pid ${s3Pid})`);
@@ -514,7 +530,11 @@ describe('arcade dev down', () => {
     expect(down.stdout).toContain(
       `Stopped local Argo service (pid ${argoPid})`
     );
+    expect(down.stdout).toContain(
+      `Stopped local Athena endpoint (pid ${athenaPid})`
+    );
     expect(await isFree(argoPort)).toBe(true);
+    expect(await isFree(athenaPort)).toBe(true);
     expect(processesMatching(s3Marker())).toEqual([]);
     expect(
       processesMatching(`git-serve --root ${path.join(state, 'git')}`)

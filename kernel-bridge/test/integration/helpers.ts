@@ -106,6 +106,7 @@ export async function freeStackPorts(): Promise<{
   s3Port: number;
   gitPort: number;
   argoPort: number;
+  athenaPort: number;
 }> {
   const s3Port = await freePort();
   let gitPort = await freePort();
@@ -116,13 +117,22 @@ export async function freeStackPorts(): Promise<{
   while ([s3Port, s3Port + 1, gitPort].includes(argoPort)) {
     argoPort = await freePort();
   }
-  return { s3Port, gitPort, argoPort };
+  let athenaPort = await freePort();
+  while ([s3Port, s3Port + 1, gitPort, argoPort].includes(athenaPort)) {
+    athenaPort = await freePort();
+  }
+  return { s3Port, gitPort, argoPort, athenaPort };
 }
 
 /** `arcade dev up` on the given state folder and ports. */
 export function devUp(
   state: string,
-  ports: { s3Port: number; gitPort: number; argoPort?: number },
+  ports: {
+    s3Port: number;
+    gitPort: number;
+    argoPort?: number;
+    athenaPort?: number;
+  },
   env: NodeJS.ProcessEnv
 ): Promise<RunResult> {
   return arcade(
@@ -137,7 +147,10 @@ export function devUp(
       String(ports.gitPort),
       ...(ports.argoPort === undefined
         ? []
-        : ['--argo-port', String(ports.argoPort)])
+        : ['--argo-port', String(ports.argoPort)]),
+      ...(ports.athenaPort === undefined
+        ? []
+        : ['--athena-port', String(ports.athenaPort)])
     ],
     { env }
   );

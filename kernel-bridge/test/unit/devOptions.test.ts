@@ -4,7 +4,7 @@ import path from 'node:path';
 import { runCli } from '../../src/cli';
 import { readGitCredentials } from '../../src/dev/credentials';
 import { devOptions } from '../../src/dev/options';
-import { devEnvironment, shellQuote } from '../../src/dev/stack';
+import { devEnvironment, shellQuote } from '../../src/dev/environment';
 import { Secret } from '../../src/secret';
 import { ArcadeError } from 'arcade-engine';
 import { MemoryOutput } from './helpers';
@@ -15,7 +15,8 @@ describe('devOptions', () => {
       stateDir: '.arcade',
       s3Port: 9010,
       gitPort: 9020,
-      argoPort: 9030
+      argoPort: 9030,
+      athenaPort: 9040
     });
   });
 
@@ -24,24 +25,33 @@ describe('devOptions', () => {
       ARCADE_STATE_DIR: '/env/state',
       ARCADE_S3_PORT: '9100',
       ARCADE_GIT_PORT: '9200',
-      ARCADE_ARGO_PORT: '9250'
+      ARCADE_ARGO_PORT: '9250',
+      ARCADE_ATHENA_PORT: '9260'
     };
     expect(devOptions({}, env)).toEqual({
       stateDir: '/env/state',
       s3Port: 9100,
       gitPort: 9200,
-      argoPort: 9250
+      argoPort: 9250,
+      athenaPort: 9260
     });
     expect(
       devOptions(
-        { state: 'flag', s3Port: '9300', gitPort: '9400', argoPort: '9500' },
+        {
+          state: 'flag',
+          s3Port: '9300',
+          gitPort: '9400',
+          argoPort: '9500',
+          athenaPort: '9600'
+        },
         env
       )
     ).toEqual({
       stateDir: 'flag',
       s3Port: 9300,
       gitPort: 9400,
-      argoPort: 9500
+      argoPort: 9500,
+      athenaPort: 9600
     });
   });
 
@@ -66,7 +76,10 @@ describe('devOptions', () => {
 
   it('rejects the same port for two services', () => {
     expect(() => devOptions({ s3Port: '9000', gitPort: '9000' }, {})).toThrow(
-      /ports must differ \(9000, 9000, 9030\)/
+      /ports must differ \(9000, 9000, 9030, 9040\)/
+    );
+    expect(() => devOptions({ athenaPort: '9010' }, {})).toThrow(
+      /ports must differ/
     );
     expect(() => devOptions({ argoPort: '9020' }, {})).toThrow(
       /ports must differ/
@@ -77,7 +90,8 @@ describe('devOptions', () => {
 describe('dev env', () => {
   it('lists the variables that point tools at the stack', () => {
     const credentials = { user: 'arcade1f2e', password: new Secret('pw_-9') };
-    expect(devEnvironment('/s', 9010, 9020, credentials, 9030)).toEqual([
+    const ports = { s3: 9010, git: 9020, argo: 9030, athena: 9040 };
+    expect(devEnvironment('/s', ports, credentials)).toEqual([
       ['ARCADE_STATE_DIR', '/s'],
       ['ARCADE_S3_ENDPOINT', 'http://127.0.0.1:9010'],
       ['ARCADE_S3_REGION', 'us-east-1'],
@@ -91,18 +105,14 @@ describe('dev env', () => {
       ],
       ['ARCADE_ARGO_URL', 'http://127.0.0.1:9030'],
       ['ARCADE_ARGO_NAMESPACE', 'arcade'],
-      ['ARCADE_ARGO_TOKEN_FILE', '/s/argo-token']
+      ['ARCADE_ARGO_TOKEN_FILE', '/s/argo-token'],
+      ['ARCADE_ATHENA_ENDPOINT', 'http://127.0.0.1:9040'],
+      ['ARCADE_ATHENA_OUTPUT', 's3://arcade-lake/athena-results/'],
+      ['ARCADE_CATALOG_CRAWL', 'lake=file:///s/lake/delta']
     ]);
     // A bridge installed from the wheel finds Argo's tools through it.
     expect(
-      devEnvironment(
-        '/s',
-        9010,
-        9020,
-        credentials,
-        9030,
-        '/repo/.cache/argo'
-      ).pop()
+      devEnvironment('/s', ports, credentials, '/repo/.cache/argo').pop()
     ).toEqual(['ARCADE_ARGO_DIR', '/repo/.cache/argo']);
   });
 

@@ -1,0 +1,243 @@
+/**
+ * The catalog slice end to end on the real local stack (MinIO, the local
+ * Athena endpoint on DuckDB): `arcade catalog crawl|ls|describe` and `arcade
+ * query` as users run them, over Delta tables on local disk and on S3; the
+ * bridge's Athena client with cancellation that stops the engine; exit codes;
+ * and no AWS secret in any output or log.
+ */
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AthenaCatalog } from '../../src/catalog/athena';
+import { loadSettings } from '../../src/config';
+import { writeDeltaTable } from './deltaFixture';
+import { arcade, type RunResult } from './helpers';
+import { startStack, type Stack } from './stack';
+
+let stack: Stack;
+let env: NodeJS.ProcessEnv;
+let s3Secret: string;
+const outputs: RunResult[] = [];
+
+async function cli(args: string[]): Promise<RunResult> {
+  const result = await arcade(args, { env });
+  outputs.push(result);
+  return result;
+}
+
+/** Uploads a local folder's files under `s3://bucket/prefix/`. */
+async function upload(
+  dir: string,
+  bucket: string,
+  prefix: string
+): Promise<void> {
+  const credentials = readFileSync(
+    path.join(stack.state, 's3', 'credentials'),
+    'utf8'
+  );
+  const user = /MINIO_ROOT_USER=(.*)/.exec(credentials)?.[1] ?? '';
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint: stack.env.ARCADE_S3_ENDPOINT,
+    forcePathStyle: true,
+    credentials: { accessKeyId: user, secretAccessKey: s3Secret }
+  });
+  const walk = (folder: string): string[] =>
+    readdirSync(folder, { withFileTypes: true }).flatMap(entry =>
+      entry.isDirectory()
+        ? walk(path.join(folder, entry.name))
+        : [path.join(folder, entry.name)]
+    );
+  for (const file of walk(dir)) {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `${prefix}/${path.relative(dir, file).split(path.sep).join('/')}`,
+        Body: readFileSync(file)
+      })
+    );
+  }
+  client.destroy();
+}
+
+beforeAll(async () => {
+  stack = await startStack('catalog');
+  s3Secret =
+    /MINIO_ROOT_PASSWORD=(.*)/.exec(
+      readFileSync(path.join(stack.state, 's3', 'credentials'), 'utf8')
+    )?.[1] ?? '';
+  expect(s3Secret.length).toBeGreaterThan(10);
+  const local = path.join(stack.state, 'lake', 'delta');
+  await writeDeltaTable(
+    path.join(local, 'customers'),
+    [
+      { name: 'id', type: 'long' },
+      { name: 'name', type: 'string' }
+    ],
+    "SELECT range, 'customer ' || range FROM range(30)"
+  );
+  const staged = path.join(stack.tmp, 'staged-orders');
+  await writeDeltaTable(
+    staged,
+    [
+      { name: 'order_id', type: 'long' },
+      { name: 'amount', type: 'double' }
+    ],
+    'SELECT range, range * 2.5 FROM range(12)'
+  );
+  await upload(staged, 'arcade-lake', 'delta/orders');
+  env = {
+    ...stack.env,
+    ARCADE_CATALOG_CRAWL: `lake=${pathToFileURL(local).href},lake_s3=s3://arcade-lake/delta`
+  };
+}, 180_000);
+
+afterAll(async () => {
+  await stack.stop();
+});
+
+describe('arcade catalog', () => {
+  it('crawls the lake prefixes and registers their Delta tables once', async () => {
+    const first = await cli(['catalog', 'crawl', '--json']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const results = JSON.parse(first.stdout) as {
+      database: string;
+      table: string;
+      outcome: string;
+    }[];
+    expect(results.map(r => [r.database, r.table, r.outcome])).toEqual([
+      ['lake', 'customers', 'registered'],
+      ['lake_s3', 'orders', 'registered']
+    ]);
+    const again = await cli(['catalog', 'crawl']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      '0 registered, 2 already registered, 0 failed'
+    );
+  });
+
+  it('lists databases and tables, and describes a table from S3', async () => {
+    const databases = await cli(['catalog', 'ls']);
+    expect(databases.stdout.split('\n')).toEqual(
+      expect.arrayContaining(['default', 'lake', 'lake_s3'])
+    );
+    const tables = await cli(['catalog', 'ls', 'lake_s3', '--json']);
+    expect(JSON.parse(tables.stdout)).toEqual([
+      {
+        name: 'orders',
+        format: 'DELTA',
+        location: 's3://arcade-lake/delta/orders'
+      }
+    ]);
+    const described = await cli([
+      'catalog',
+      'describe',
+      'lake_s3.orders',
+      '--json'
+    ]);
+    expect(JSON.parse(described.stdout)).toMatchObject({
+      database: 'lake_s3',
+      name: 'orders',
+      format: 'DELTA',
+      columns: [
+        { name: 'order_id', type: 'bigint' },
+        { name: 'amount', type: 'double' }
+      ]
+    });
+  });
+
+  it('queries tables on disk and on S3, with statistics', async () => {
+    const onS3 = await cli([
+      'query',
+      'SELECT sum(amount) AS total, count(*) AS n FROM lake_s3.orders',
+      '--json'
+    ]);
+    expect(onS3.stderr).toBe('');
+    const result = JSON.parse(onS3.stdout) as {
+      columns: { name: string; type: string }[];
+      rows: unknown[][];
+      status: {
+        state: string;
+        statistics: { dataScannedBytes: number; costUsd: number };
+      };
+    };
+    expect(result.columns).toEqual([
+      { name: 'total', type: 'double' },
+      { name: 'n', type: 'bigint' }
+    ]);
+    expect(result.rows).toEqual([[165, 12]]);
+    expect(result.status.state).toBe('SUCCEEDED');
+    expect(result.status.statistics.costUsd).toBeGreaterThan(0);
+    const onDisk = await cli([
+      'query',
+      'SELECT name FROM customers ORDER BY id DESC',
+      '--database',
+      'lake',
+      '--max-rows',
+      '5'
+    ]);
+    expect(onDisk.code).toBe(0);
+    expect(onDisk.stdout).toContain('customer 29');
+    expect(onDisk.stdout).toMatch(
+      /5 row\(s\) \(more not fetched: --max-rows\)/
+    );
+  });
+
+  it('exits with documented codes and Athena-like messages', async () => {
+    const syntax = await cli(['query', 'SELEC 1']);
+    expect(syntax.code).toBe(2);
+    expect(syntax.stderr).toMatch(
+      /^arcade: query [0-9a-f-]+ failed: .*syntax error/
+    );
+    const missing = await cli(['query', 'SELECT * FROM lake.absent']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('absent');
+    const notQualified = await cli(['catalog', 'describe', 'orders']);
+    expect(notQualified.code).toBe(2);
+    expect(notQualified.stderr).toContain('"orders" is not DATABASE.TABLE');
+    const noTable = await cli(['catalog', 'describe', 'lake.absent']);
+    expect(noTable.code).toBe(1);
+    expect(noTable.stderr).toContain(
+      'MetadataException: Table absent not found in database lake.'
+    );
+  });
+
+  it('stops a running query when the caller cancels', async () => {
+    const settings = loadSettings(env, stack.tmp);
+    const athena = new AthenaCatalog(settings.athena, env);
+    const controller = new AbortController();
+    const states: string[] = [];
+    setTimeout(() => {
+      controller.abort();
+    }, 400);
+    const started = Date.now();
+    let message = '';
+    try {
+      await athena.query('SELECT count(*) FROM range(100000000000) a', 10, {
+        signal: controller.signal,
+        onStatus: status => states.push(status.state)
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/was cancelled/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(states).toContain('RUNNING');
+    athena.client.destroy();
+  });
+
+  it('never prints or logs an AWS secret', () => {
+    const log = readFileSync(
+      path.join(stack.state, 'logs', 'athena.log'),
+      'utf8'
+    );
+    for (const text of [...outputs.flatMap(o => [o.stdout, o.stderr]), log]) {
+      for (const secret of [s3Secret, ...stack.secrets]) {
+        expect(text.includes(secret)).toBe(false);
+      }
+    }
+    expect(outputs.length).toBeGreaterThan(8);
+  });
+});
