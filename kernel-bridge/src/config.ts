@@ -329,6 +329,10 @@ export function loadSettings(
         env.ARCADE_ATHENA_REUSE_MINUTES,
         0
       ),
+      previewRows: Math.min(
+        positiveInteger('ARCADE_PREVIEW_ROWS', env.ARCADE_PREVIEW_ROWS, 100),
+        10_000
+      ),
       timeoutMs:
         positiveInteger(
           'ARCADE_ATHENA_TIMEOUT_SECONDS',

@@ -96,3 +96,30 @@ export interface QueryResult {
   /** More rows exist than were fetched (--max-rows). */
   truncated: boolean;
 }
+
+/** One commit of a Delta table, from its `_delta_log/NNN.json` commitInfo. */
+export interface DeltaCommit {
+  version: number;
+  /** ISO time of the commit; null when the log does not say. */
+  timestamp: string | null;
+  operation: string;
+  parameters: Record<string, string>;
+  /** Delta's operation metrics: numOutputRows, numFiles, numTargetRowsUpdated, … */
+  metrics: Record<string, string>;
+  engine: string | null;
+}
+
+/** `GET /api/catalog/history`: the newest commits first. */
+export interface TableHistory {
+  location: string;
+  commits: DeltaCommit[];
+  /** Older commits exist than were read (the newest `limit` are). */
+  truncated: boolean;
+}
+
+/** `POST /api/catalog/preview`: the query that shows a table's first rows. */
+export interface PreviewStarted {
+  queryId: string;
+  sql: string;
+  limit: number;
+}

@@ -56,6 +56,8 @@ export interface AthenaSettings {
   reuseMinutes: number;
   /** A query still running after this is stopped (ARCADE_ATHENA_TIMEOUT_SECONDS). */
   timeoutMs: number;
+  /** Rows a table preview shows (ARCADE_PREVIEW_ROWS, at most 10,000). */
+  previewRows: number;
 }
 
 const KIND_CODES: Record<
@@ -330,9 +332,14 @@ export class AthenaCatalog {
   }
 
   async getStatus(id: string): Promise<QueryStatus> {
-    const { QueryExecution: execution } = await this.client.send(
-      new GetQueryExecutionCommand({ QueryExecutionId: id })
-    );
+    let execution: QueryExecution | undefined;
+    try {
+      ({ QueryExecution: execution } = await this.client.send(
+        new GetQueryExecutionCommand({ QueryExecutionId: id })
+      ));
+    } catch (error) {
+      throw athenaError(error, `reading the state of query ${id} failed`);
+    }
     if (execution === undefined) {
       throw new ArcadeError(
         'upstream',

@@ -4,6 +4,7 @@ import type {
   HealthResponse,
   TaskSummary
 } from 'arcade-engine';
+import { registerCatalogRoutes } from '../catalog/routes';
 import type { Settings } from '../config';
 import { registerGitRoutes } from '../git/routes';
 import { GitService } from '../git/service';
@@ -43,6 +44,7 @@ export function registerRoutes(
   registerGitRoutes(app, git, tasks);
   const publish = new PublishService({ settings, env: process.env, git });
   registerPublishRoutes(app, publish, tasks);
+  registerCatalogRoutes(app, settings, process.env);
   registerScheduleRoutes(app, {
     settings,
     git,

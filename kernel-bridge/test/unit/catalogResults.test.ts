@@ -7,10 +7,7 @@ import {
   typedValue
 } from '../../src/catalog/results';
 import { crawlTableName, checkLakeUri } from '../../src/catalog/lake';
-import {
-  splitQualified,
-  enginePath
-} from '../../src/catalog/localAthena/engine';
+import { enginePath } from '../../src/catalog/localAthena/engine';
 
 describe("Athena's results, typed", () => {
   it('types values by ColumnInfo, keeping big integers and decimals exact', () => {
@@ -120,10 +117,7 @@ describe('lake locations and names', () => {
     );
   });
 
-  it('reads qualified names as DuckDB prints them and maps s3a to s3', () => {
-    expect(splitQualified('"we""ird.db"."t"')).toEqual(['we"ird.db', 't']);
-    expect(splitQualified('a.b')).toEqual(['a', 'b']);
-    expect(splitQualified('t')).toEqual(['t']);
+  it('maps s3a to s3 and file URLs to paths for DuckDB', () => {
     expect(enginePath('s3a://lake/delta/t/')).toBe('s3://lake/delta/t');
     expect(enginePath('file:///tmp/a%20b')).toBe('/tmp/a b');
   });

@@ -66,33 +66,45 @@ export function enginePath(location: string): string {
   return location.replace(/^s3a?:\/\//, 's3://').replace(/\/+$/, '');
 }
 
-/** `"a"."b""c"` or `a.b` (as DuckDB's getTableNames prints them) → parts. */
-export function splitQualified(name: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name[i] ?? '';
-    if (quoted) {
-      if (c === '"' && name[i + 1] === '"') {
-        current += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        current += c;
-      }
-    } else if (c === '"') {
-      quoted = true;
-    } else if (c === '.') {
-      parts.push(current);
-      current = '';
-    } else {
-      current += c;
-    }
+/**
+ * The tables a SELECT names, as written (parsed, not bound: a name that is
+ * already a view must still be found). Other statements name none here.
+ */
+async function referencedTables(
+  connection: DuckDBConnection,
+  sql: string
+): Promise<{ schema: string; table: string }[]> {
+  let tree: unknown;
+  try {
+    const reader = await connection.runAndReadAll(
+      'SELECT json_serialize_sql($1::VARCHAR)::VARCHAR',
+      [sql]
+    );
+    tree = JSON.parse(String(reader.getRows()[0]?.[0] ?? '{}'));
+  } catch {
+    return [];
   }
-  parts.push(current);
-  return parts;
+  const found: { schema: string; table: string }[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) {
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    if (record.type === 'BASE_TABLE' && typeof record.table_name === 'string') {
+      found.push({
+        schema:
+          typeof record.schema_name === 'string' ? record.schema_name : '',
+        table: record.table_name
+      });
+    }
+    Object.values(record).forEach(walk);
+  };
+  walk(tree);
+  return found;
 }
 
 function tableSource(table: GlueTable): string {
@@ -184,24 +196,14 @@ export class LakeEngine {
     database: string,
     catalog: GlueCatalog
   ): Promise<GlueTable[]> {
-    let names: readonly string[];
-    try {
-      names = connection.getTableNames(sql, true);
-    } catch (error) {
-      throw describeError(error);
-    }
+    const names = await referencedTables(connection, sql);
     const wanted: { database: string; table: GlueTable }[] = [];
     for (const name of names) {
-      const parts = splitQualified(name);
-      const [db, table] =
-        parts.length >= 2 ? parts.slice(-2) : [database, parts[0] ?? ''];
       // Athena's names are lower case and its queries case-insensitive.
-      const found =
-        db === undefined || table === undefined
-          ? null
-          : catalog.findTable(db.toLowerCase(), table.toLowerCase());
-      if (found !== null && db !== undefined) {
-        wanted.push({ database: db.toLowerCase(), table: found });
+      const db = (name.schema === '' ? database : name.schema).toLowerCase();
+      const found = catalog.findTable(db, name.table.toLowerCase());
+      if (found !== null) {
+        wanted.push({ database: db, table: found });
       }
     }
     const previous = this.#viewLock;

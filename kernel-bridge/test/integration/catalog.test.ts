@@ -2,10 +2,22 @@
  * The catalog slice end to end on the real local stack (MinIO, the local
  * Athena endpoint on DuckDB): `arcade catalog crawl|ls|describe` and `arcade
  * query` as users run them, over Delta tables on local disk and on S3; the
- * bridge's Athena client with cancellation that stops the engine; exit codes;
- * and no AWS secret in any output or log.
+ * bridge's `/api/catalog` routes (tables, history, previews, stop); the Athena
+ * client's cancellation that stops the engine; exit codes; and no AWS secret
+ * in any output, response or log line.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type {
+  ErrorResponse,
+  Paged,
+  PreviewStarted,
+  QueryStatus,
+  ResultPage,
+  TableDetail,
+  TableHistory,
+  TableSummary
+} from 'arcade-engine';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,12 +25,56 @@ import { AthenaCatalog } from '../../src/catalog/athena';
 import { loadSettings } from '../../src/config';
 import { writeDeltaTable } from './deltaFixture';
 import { arcade, type RunResult } from './helpers';
+import { httpRequest, startServe, stop } from './serveHelpers';
 import { startStack, type Stack } from './stack';
 
 let stack: Stack;
 let env: NodeJS.ProcessEnv;
 let s3Secret: string;
 const outputs: RunResult[] = [];
+const answers: string[] = [];
+const bridgeLog: string[] = [];
+let bridge: ChildProcess;
+let socketPath: string;
+const XSRF = {
+  'x-xsrftoken': 'tok',
+  cookie: '_xsrf=tok',
+  'sec-fetch-site': 'same-origin'
+};
+
+/** One request to the bridge; the caller names the answer's type. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+async function call<T>(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = XSRF
+): Promise<{ status: number; json: T }> {
+  const answer = await httpRequest(
+    { socketPath },
+    method,
+    url,
+    body === undefined
+      ? headers
+      : { ...headers, 'content-type': 'application/json' },
+    body === undefined ? undefined : JSON.stringify(body)
+  );
+  answers.push(answer.body);
+  return { status: answer.status, json: JSON.parse(answer.body) as T };
+}
+
+async function ended(id: string): Promise<QueryStatus> {
+  for (;;) {
+    const { json } = await call<QueryStatus>(
+      'GET',
+      `/api/catalog/queries/${id}`
+    );
+    if (json.state !== 'QUEUED' && json.state !== 'RUNNING') {
+      return json;
+    }
+    await new Promise(resolve => setTimeout(resolve, 25));
+  }
+}
 
 async function cli(args: string[]): Promise<RunResult> {
   const result = await arcade(args, { env });
@@ -75,7 +131,17 @@ beforeAll(async () => {
       { name: 'id', type: 'long' },
       { name: 'name', type: 'string' }
     ],
-    "SELECT range, 'customer ' || range FROM range(30)"
+    "SELECT range, 'customer ' || range FROM range(30)",
+    { timestamp: Date.UTC(2026, 0, 1) }
+  );
+  await writeDeltaTable(
+    path.join(local, 'customers'),
+    [
+      { name: 'id', type: 'long' },
+      { name: 'name', type: 'string' }
+    ],
+    "SELECT range, 'late customer ' || range FROM range(30, 35)",
+    { version: 1, operation: 'MERGE', timestamp: Date.UTC(2026, 0, 2) }
   );
   const staged = path.join(stack.tmp, 'staged-orders');
   await writeDeltaTable(
@@ -89,11 +155,15 @@ beforeAll(async () => {
   await upload(staged, 'arcade-lake', 'delta/orders');
   env = {
     ...stack.env,
-    ARCADE_CATALOG_CRAWL: `lake=${pathToFileURL(local).href},lake_s3=s3://arcade-lake/delta`
+    ARCADE_CATALOG_CRAWL: `lake=${pathToFileURL(local).href},lake_s3=s3://arcade-lake/delta`,
+    ARCADE_PREVIEW_ROWS: '20'
   };
+  socketPath = path.join(stack.tmp, 'bridge.sock');
+  bridge = await startServe(['--socket', socketPath], env, bridgeLog);
 }, 180_000);
 
 afterAll(async () => {
+  await stop(bridge);
   await stack.stop();
 });
 
@@ -179,7 +249,7 @@ describe('arcade catalog', () => {
       '5'
     ]);
     expect(onDisk.code).toBe(0);
-    expect(onDisk.stdout).toContain('customer 29');
+    expect(onDisk.stdout).toContain('late customer 34');
     expect(onDisk.stdout).toMatch(
       /5 row\(s\) \(more not fetched: --max-rows\)/
     );
@@ -228,12 +298,132 @@ describe('arcade catalog', () => {
     athena.client.destroy();
   });
 
-  it('never prints or logs an AWS secret', () => {
+  it('serves tables page by page with the name filter', async () => {
+    const page = await call<Paged<TableSummary>>(
+      'GET',
+      '/api/catalog/tables?database=lake&filter=cust*'
+    );
+    expect(page.status).toBe(200);
+    expect(page.json.items.map(t => [t.name, t.format])).toEqual([
+      ['customers', 'DELTA']
+    ]);
+    const none = await call<Paged<TableSummary>>(
+      'GET',
+      '/api/catalog/tables?database=lake&filter=zzz*'
+    );
+    expect(none.json).toEqual({ items: [], nextToken: null });
+    const missing = await call<ErrorResponse>(
+      'GET',
+      '/api/catalog/tables?database=absent'
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.message).toContain('Database absent not found');
+  });
+
+  it("reads a Delta table's details and history from its log", async () => {
+    const detail = await call<TableDetail>(
+      'GET',
+      '/api/catalog/table?database=lake&table=customers'
+    );
+    expect(detail.json.columns.map(c => c.name)).toEqual(['id', 'name']);
+    const history = await call<TableHistory>(
+      'GET',
+      '/api/catalog/history?database=lake&table=customers'
+    );
+    expect(history.status).toBe(200);
+    expect(
+      history.json.commits.map(c => [
+        c.version,
+        c.operation,
+        c.timestamp,
+        c.metrics.numOutputRows
+      ])
+    ).toEqual([
+      [1, 'MERGE', '2026-01-02T00:00:00.000Z', '5'],
+      [0, 'WRITE', '2026-01-01T00:00:00.000Z', '30']
+    ]);
+    const onS3 = await call<TableHistory>(
+      'GET',
+      '/api/catalog/history?database=lake_s3&table=orders'
+    );
+    expect(onS3.json.commits).toHaveLength(1);
+  });
+
+  it('previews a table: quoted SQL, the row limit, typed pages and statistics', async () => {
+    const started = await call<PreviewStarted>('POST', '/api/catalog/preview', {
+      database: 'lake',
+      table: 'customers'
+    });
+    expect(started.status).toBe(200);
+    expect(started.json.sql).toBe('SELECT * FROM "lake"."customers" LIMIT 20');
+    const status = await ended(started.json.queryId);
+    expect(status.state).toBe('SUCCEEDED');
+    expect(status.statistics.dataScannedBytes).toBeGreaterThan(0);
+    const first = await call<ResultPage>(
+      'GET',
+      `/api/catalog/queries/${started.json.queryId}/results?max=15`
+    );
+    expect(first.json.columns).toEqual([
+      { name: 'id', type: 'bigint' },
+      { name: 'name', type: 'varchar' }
+    ]);
+    expect(first.json.rows).toHaveLength(15);
+    expect(typeof first.json.rows[0]?.[0]).toBe('number');
+    const second = await call<ResultPage>(
+      'GET',
+      `/api/catalog/queries/${started.json.queryId}/results?max=15&nextToken=${encodeURIComponent(first.json.nextToken ?? '')}`
+    );
+    expect(second.json.rows).toHaveLength(5);
+    expect(second.json.nextToken).toBeNull();
+  });
+
+  it('stops a preview through the bridge', async () => {
+    const started = await call<PreviewStarted>('POST', '/api/catalog/preview', {
+      database: 'lake',
+      table: 'customers'
+    });
+    const stopped = await call<QueryStatus>(
+      'POST',
+      `/api/catalog/queries/${started.json.queryId}/stop`
+    );
+    expect(stopped.status).toBe(200);
+    expect(['CANCELLED', 'SUCCEEDED']).toContain(stopped.json.state);
+  });
+
+  it('refuses a preview without the XSRF token, a bad query id and an oversized limit', async () => {
+    const forged = await call<ErrorResponse>(
+      'POST',
+      '/api/catalog/preview',
+      { database: 'lake', table: 'customers' },
+      {}
+    );
+    expect(forged.status).toBe(403);
+    const badId = await call<ErrorResponse>(
+      'GET',
+      '/api/catalog/queries/..%2F..%2Fetc'
+    );
+    expect(badId.status).toBe(400);
+    const tooMany = await call<ErrorResponse>('POST', '/api/catalog/preview', {
+      database: 'lake',
+      table: 'customers',
+      limit: 100000
+    });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.json.error.message).toContain('from 1 to 20');
+  });
+
+  it('never prints, answers or logs an AWS secret', () => {
     const log = readFileSync(
       path.join(stack.state, 'logs', 'athena.log'),
       'utf8'
     );
-    for (const text of [...outputs.flatMap(o => [o.stdout, o.stderr]), log]) {
+    expect(answers.length).toBeGreaterThan(8);
+    for (const text of [
+      ...outputs.flatMap(o => [o.stdout, o.stderr]),
+      ...answers,
+      ...bridgeLog,
+      log
+    ]) {
       for (const secret of [s3Secret, ...stack.secrets]) {
         expect(text.includes(secret)).toBe(false);
       }
