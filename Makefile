@@ -177,7 +177,9 @@ test-integration: install minio kernel argo-tools
 	cd kernel-bridge && npm run --silent test:integration
 	$(VENV)/bin/pytest -q tests
 
+# The UI tests write their Delta tables with the bridge's test tools (kernel-bridge/lib/bench).
 test-ui: install chromium ui-tests/node_modules/.installed kernel minio argo-tools
+	cd kernel-bridge && npm run --silent build:bench
 	cd ui-tests && CI=1 npm test
 
 screenshot: install chromium ui-tests/node_modules/.installed
@@ -209,6 +211,8 @@ demo: install kernel argo-tools stack-up $(LAB_OVERRIDES)
 	  echo "Cloned the sample workspace into $(DEMO_WORKSPACE)"; \
 	fi
 	$(MAKE) --no-print-directory sample-data
+	@eval "$$($(ARCADE) dev env --state $(STATE))"; \
+	  $(ARCADE) catalog crawl || echo "The catalog crawl failed (above); the Data sidebar shows what is registered."
 	@eval "$$($(ARCADE) dev env --state $(STATE))"; \
 	export ETL_CONF_DATA=file://$(DEMO_WORKSPACE)/data ETL_CONF_META=file://$(DEMO_WORKSPACE)/meta \
 	       ETL_CONF_SQL=file://$(DEMO_WORKSPACE)/sql ETL_CONF_LAKE=file://$(STATE)/lake ETL_CONF_LOAD_DATE=2026-01-01 \

@@ -48,6 +48,7 @@ const state = path.join(tmp, 'state');
 const s3Port = freePort([]);
 const gitPort = freePort([s3Port]);
 const argoPort = freePort([s3Port, gitPort]);
+const athenaPort = freePort([s3Port, gitPort, argoPort]);
 const identity = {
   GIT_AUTHOR_NAME: 'Bench',
   GIT_AUTHOR_EMAIL: 'bench@example.com',
@@ -66,7 +67,9 @@ execFileSync(
     '--git-port',
     String(gitPort),
     '--argo-port',
-    String(argoPort)
+    String(argoPort),
+    '--athena-port',
+    String(athenaPort)
   ],
   {
     stdio: 'inherit',

@@ -68,6 +68,7 @@ writeFileSync(
 const s3Port = freePort([]);
 const gitPort = freePort([s3Port]);
 const argoPort = freePort([s3Port, gitPort]);
+const athenaPort = freePort([s3Port, gitPort, argoPort]);
 execFileSync(
   ARCADE,
   [
@@ -80,7 +81,9 @@ execFileSync(
     '--git-port',
     String(gitPort),
     '--argo-port',
-    String(argoPort)
+    String(argoPort),
+    '--athena-port',
+    String(athenaPort)
   ],
   { stdio: 'inherit', env: { ...process.env, ARCADE_SAMPLE_WORKSPACE: sample } }
 );

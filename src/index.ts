@@ -1,5 +1,6 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { bridgePlugin } from './bridge/plugin';
+import { catalogPlugin } from './catalog/plugin';
 import { gitPlugin } from './git/plugin';
 import { publishPlugin } from './publish/plugin';
 import { runsPlugin } from './runs/plugin';
@@ -17,7 +18,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   stagesPlugin,
   gitPlugin,
   publishPlugin,
-  schedulePlugin
+  schedulePlugin,
+  catalogPlugin
 ];
 
 export default plugins;

@@ -63,3 +63,23 @@ export async function openNotebook(
   const opened: unknown = await commands.execute('docmanager:open', { path });
   return opened instanceof NotebookPanel ? opened : null;
 }
+
+/** Inserts a code cell below the active one, makes it active and shows it. */
+export function insertCodeCellBelow(
+  panel: NotebookPanel,
+  source: string
+): void {
+  const notebook = panel.content;
+  const model = notebook.model;
+  if (!model) {
+    return;
+  }
+  const index = Math.max(0, notebook.activeCellIndex) + 1;
+  model.sharedModel.insertCell(Math.min(index, model.cells.length), {
+    cell_type: 'code',
+    source,
+    metadata: {}
+  });
+  notebook.activeCellIndex = Math.min(index, model.cells.length - 1);
+  void notebook.scrollToItem(notebook.activeCellIndex, 'center');
+}

@@ -159,4 +159,9 @@ export namespace CommandIDs {
   export const setCurrentVersion = 'arcade:set-current-version';
   export const scheduleNotebook = 'arcade:schedule-notebook';
   export const showArgoRuns = 'arcade:show-argo-runs';
+  export const showData = 'arcade:show-data';
+  export const refreshData = 'arcade:refresh-data';
+  export const previewTable = 'arcade:preview-table';
+  export const tableDetails = 'arcade:table-details';
+  export const queryInNotebook = 'arcade:query-in-notebook';
 }

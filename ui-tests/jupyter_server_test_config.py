@@ -20,6 +20,9 @@ os.environ.setdefault(
     "ETL_CONF_SQL",
     "file://" + os.path.join(c.ServerApp.root_dir, "sql"),  # noqa: F821
 )
+# Every query of the local Athena endpoint takes at least this long, so the UI tests can see a
+# preview running and cancel it.
+os.environ.setdefault("ARCADE_ATHENA_LATENCY_MS", "1500")
 
 
 def _start_stack() -> None:

@@ -9,7 +9,8 @@ import type {
   ScheduleRow,
   ScheduleSpec
 } from 'arcade-engine';
-import { isRecord, unexpectedBody } from '../request';
+import { getJson, sendJson } from '../bridge/json';
+import { isRecord } from '../request';
 import type { IArcadeBridge } from '../tokens';
 
 /** Where a failed stage's cell is today (`api/schedule/runs/:name/cell`). */
@@ -32,43 +33,21 @@ export class ScheduleApi {
     return this._repo();
   }
 
-  private async _get<T>(
+  private _get<T>(
     endpoint: string,
     query: Record<string, string | undefined>,
     check: (body: Record<string, unknown>) => boolean
   ): Promise<T> {
-    const search = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined) {
-        search.set(key, value);
-      }
-    }
-    const text = search.toString();
-    const body = await this.bridge.request(
-      text === '' ? endpoint : `${endpoint}?${text}`
-    );
-    if (!isRecord(body) || !check(body)) {
-      throw unexpectedBody(endpoint);
-    }
-    return body as unknown as T;
+    return getJson(this.bridge, endpoint, query, check);
   }
 
-  private async _send<T>(
+  private _send<T>(
     endpoint: string,
     payload: unknown,
     check: (body: Record<string, unknown>) => boolean,
     method = 'POST'
   ): Promise<T> {
-    const body = await this.bridge.request(endpoint, {
-      method,
-      body: payload === undefined ? undefined : JSON.stringify(payload),
-      headers:
-        payload === undefined ? {} : { 'Content-Type': 'application/json' }
-    });
-    if (!isRecord(body) || !check(body)) {
-      throw unexpectedBody(endpoint);
-    }
-    return body as unknown as T;
+    return sendJson(this.bridge, endpoint, payload, check, method);
   }
 
   context(): Promise<ScheduleContextResponse> {

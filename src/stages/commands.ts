@@ -11,7 +11,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { addBelowIcon, editIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 import type { StageOptions, StageTemplateOptions } from 'arcade-engine';
-import { openNotebook } from '../notebook';
+import { insertCodeCellBelow, openNotebook } from '../notebook';
 import { describeError } from '../status/format';
 import {
   CommandIDs,
@@ -57,19 +57,7 @@ export function addCommands(
   const isArc = (): boolean => stages.current !== null;
 
   const insertBelow = (entry: INotebookStages, source: string): void => {
-    const notebook = entry.panel.content;
-    const model = notebook.model;
-    if (!model) {
-      return;
-    }
-    const index = Math.max(0, notebook.activeCellIndex) + 1;
-    model.sharedModel.insertCell(Math.min(index, model.cells.length), {
-      cell_type: 'code',
-      source,
-      metadata: {}
-    });
-    notebook.activeCellIndex = Math.min(index, model.cells.length - 1);
-    void notebook.scrollToItem(notebook.activeCellIndex, 'center');
+    insertCodeCellBelow(entry.panel, source);
   };
 
   const addStageTitle = trans.__('Add stage');

@@ -17,7 +17,8 @@ test.describe('jupyterlab-arcade', () => {
       { id: 'jupyterlab-arcade:stages', active: true },
       { id: 'jupyterlab-arcade:git', active: true },
       { id: 'jupyterlab-arcade:publish', active: true },
-      { id: 'jupyterlab-arcade:schedule', active: true }
+      { id: 'jupyterlab-arcade:schedule', active: true },
+      { id: 'jupyterlab-arcade:catalog', active: true }
     ]);
   });
 

@@ -103,3 +103,57 @@ export function splitTableName(
   }
   return { database: parts[0] ?? '', table: parts[1] ?? '' };
 }
+
+/** Where Spark reads a location: `s3://` is `s3a://` to Hadoop. */
+export function sparkLocation(location: string): string {
+  return location.replace(/^s3:\/\//, 's3a://');
+}
+
+/** A view name from a table name: lower-case letters, digits and `_`, not starting with a digit. */
+export function viewName(table: string, suffix: string): string {
+  const base = table
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  const name = `${base === '' ? 'table' : base}_${suffix}`;
+  return /^[0-9]/.test(name) ? `t_${name}` : name;
+}
+
+/**
+ * The `%sql` stage cell "Query in notebook" inserts: Spark SQL the Arc
+ * kernel runs, reading a Delta or Parquet table by its location (the
+ * kernel's session has Delta's extension), any other by its quoted name.
+ */
+export function notebookQueryCell(
+  table: {
+    database: string;
+    name: string;
+    format: string;
+    location: string | null;
+  },
+  limit: number,
+  environments: readonly string[]
+): string {
+  const rows = Math.max(1, Math.min(Math.floor(limit), 1_000_000));
+  const source =
+    table.location !== null &&
+    (table.format === 'DELTA' || table.format === 'PARQUET')
+      ? `${table.format.toLowerCase()}.${backtickIdentifier(sparkLocation(table.location))}`
+      : `${backtickIdentifier(table.database)}.${backtickIdentifier(table.name)}`;
+  const label = `${table.database}.${table.name}`
+    .replace(/["\\\n\r]/g, ' ')
+    .trim();
+  const envs = environments.filter(e => /^[\w-]+$/.test(e)).join(',');
+  return (
+    `%sql name="query ${label}" outputView=${viewName(table.name, 'sample')}` +
+    (envs === '' ? '' : ` environments=${envs}`) +
+    `\n-- ${table.format} table ${label}\nSELECT *\nFROM ${source}\nLIMIT ${rows}`
+  );
+}
+
+/** The name a table gets when dragged into a cell: `db.table`, quoted where needed. */
+export function draggedTableName(database: string, table: string): string {
+  const part = (name: string) =>
+    /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : backtickIdentifier(name);
+  return `${part(database)}.${part(table)}`;
+}

@@ -1,6 +1,8 @@
 import {
   athenaIdentifier,
   backtickIdentifier,
+  draggedTableName,
+  notebookQueryCell,
   hiveString,
   previewSql,
   registerDeltaSql,
@@ -63,5 +65,40 @@ describe('catalog names in SQL', () => {
     for (const bad of ['orders', 'a.b.c', '"a.b', 'a.', '.b', 'a b.c']) {
       expect([bad, splitTableName(bad)]).toEqual([bad, null]);
     }
+  });
+});
+
+describe('cells and names for the notebook', () => {
+  it('writes a %sql stage that reads a Delta table by location in Spark', () => {
+    expect(
+      notebookQueryCell(
+        {
+          database: 'lake',
+          name: 'customers',
+          format: 'DELTA',
+          location: 's3://arcade-lake/delta/customers'
+        },
+        100,
+        ['dev', 'test']
+      )
+    ).toBe(
+      '%sql name="query lake.customers" outputView=customers_sample environments=dev,test\n' +
+        '-- DELTA table lake.customers\nSELECT *\nFROM delta.`s3a://arcade-lake/delta/customers`\nLIMIT 100'
+    );
+  });
+
+  it('keeps hostile names out of the magic line and quotes them in SQL', () => {
+    const cell = notebookQueryCell(
+      { database: 'we"ird', name: '9 x`y"', format: 'CSV', location: null },
+      5,
+      ['dev', 'bad env']
+    );
+    const [magic, , , from] = cell.split('\n');
+    expect(magic).toBe(
+      '%sql name="query we ird.9 x`y" outputView=t_9_x_y_sample environments=dev'
+    );
+    expect(from).toBe('FROM `we"ird`.`9 x``y"`');
+    expect(draggedTableName('lake', 'customers')).toBe('lake.customers');
+    expect(draggedTableName('my lake', 'a`b')).toBe('`my lake`.`a``b`');
   });
 });

@@ -20,6 +20,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Settings } from '../config';
 import { jsonBody } from '../server/requestBody';
 import { AthenaCatalog } from './athena';
+import { crawl } from './crawl';
 import { deltaHistory } from './deltaLog';
 import { checkLakeUri, lakeFor } from './lake';
 
@@ -71,15 +72,51 @@ function pageSize(value: unknown, max: number): number {
 
 type Query = Record<string, string | undefined>;
 
+export interface CatalogRoutes {
+  /** Registers new Delta tables under ARCADE_CATALOG_CRAWL (one crawl at a time; none when unset). */
+  crawlSoon(report: (error: unknown) => void): void;
+}
+
 export function registerCatalogRoutes(
   app: FastifyInstance,
   settings: Settings,
   env: NodeJS.ProcessEnv
-): void {
+): CatalogRoutes {
   const athena = new AthenaCatalog(settings.athena, env);
   app.addHook('onClose', () => {
     athena.client.destroy();
   });
+  let crawling: Promise<void> | null = null;
+  let again = false;
+  const crawlSoon = (report: (error: unknown) => void): void => {
+    if (settings.crawl.length === 0) {
+      return;
+    }
+    if (crawling !== null) {
+      again = true;
+      return;
+    }
+    crawling = crawl(athena, settings, env, () => undefined)
+      .then(results => {
+        results
+          .filter(r => r.outcome === 'failed')
+          .forEach(r => {
+            report(
+              new Error(
+                `catalog crawl: ${r.database}.${r.table}: ${r.message ?? ''}`
+              )
+            );
+          });
+      })
+      .catch(report)
+      .finally(() => {
+        crawling = null;
+        if (again) {
+          again = false;
+          crawlSoon(report);
+        }
+      });
+  };
 
   app.get<{ Querystring: Query }>(
     '/api/catalog/databases',
@@ -178,6 +215,16 @@ export function registerCatalogRoutes(
       )
   );
 
+  app.post('/api/catalog/crawl', async () => {
+    if (settings.crawl.length === 0) {
+      throw new ArcadeError('refused', 'no lake prefixes to crawl', {
+        hint: 'set ARCADE_CATALOG_CRAWL=database=s3://bucket/prefix'
+      });
+    }
+    const results = await crawl(athena, settings, env, () => undefined);
+    return { results };
+  });
+
   app.post<{ Params: { id: string } }>(
     '/api/catalog/queries/:id/stop',
     async (request): Promise<QueryStatus> => {
@@ -186,4 +233,5 @@ export function registerCatalogRoutes(
       return athena.getStatus(id);
     }
   );
+  return { crawlSoon };
 }

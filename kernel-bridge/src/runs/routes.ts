@@ -87,7 +87,9 @@ export async function workspaceNotebook(
 /** `/api/runs`: Arc batch runs of workspace notebooks. */
 export function registerRunRoutes(
   app: FastifyInstance,
-  settings: Settings
+  settings: Settings,
+  /** Called after a run succeeded (the catalog registers the tables it wrote). */
+  onSucceeded: () => void = () => undefined
 ): void {
   const service = new RunService({
     runtime: () => arcRuntime(process.env, settings, findRepoRoot()),
@@ -106,6 +108,11 @@ export function registerRunRoutes(
       notebook: body.path,
       environment: body.environment,
       vars: body.vars
+    });
+    void run.done.then(summary => {
+      if (summary.status === 'succeeded') {
+        onSucceeded();
+      }
     });
     void reply.code(202);
     return { runId: run.id, run: run.summary() };

@@ -38,13 +38,16 @@ export function registerRoutes(
     '/api/tasks/:id',
     (request): TaskSummary => tasks.cancel(request.params.id)
   );
-  registerRunRoutes(app, settings);
+  const catalog = registerCatalogRoutes(app, settings, process.env);
+  registerRunRoutes(app, settings, () => {
+    // As a Glue crawler would: the tables a job wrote appear in the catalog.
+    catalog.crawlSoon(reportError);
+  });
   registerStageRoutes(app, settings);
   const git = new GitService(settings.workspace, process.env);
   registerGitRoutes(app, git, tasks);
   const publish = new PublishService({ settings, env: process.env, git });
   registerPublishRoutes(app, publish, tasks);
-  registerCatalogRoutes(app, settings, process.env);
   registerScheduleRoutes(app, {
     settings,
     git,
