@@ -39,7 +39,7 @@ function writeDeltaTable(dir: string): void {
 }
 
 test.describe('Data sidebar', () => {
-  test.setTimeout(FIRST_CELL_TIMEOUT + 120_000);
+  test.setTimeout(FIRST_CELL_TIMEOUT + 240_000);
 
   test('browse, filter, preview, cancel, details, query in notebook, restore', async ({
     page,
@@ -148,7 +148,8 @@ test.describe('Data sidebar', () => {
     });
     const cells = notebook.locator('.jp-CodeCell');
     await expect(cells).toHaveCount(before + 1);
-    const added = notebook.locator('.jp-CodeCell.jp-mod-active');
+    // Pinned by its text: running it moves the active cell on.
+    const added = cells.filter({ hasText: 'outputView=ui_orders_sample' });
     await expect(added).toContainText('outputView=ui_orders_sample');
     await expect(added).toContainText('FROM delta.`file://');
     await page.keyboard.press('Escape');
@@ -162,7 +163,17 @@ test.describe('Data sidebar', () => {
     ]);
 
     // After a reload the sidebar shows the same open database and filter.
-    await page.reload();
+    // The restored layout has no Launcher, which Galata's reload would wait for.
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.evaluate(() => {
+        window.location.reload();
+      })
+    ]);
+    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+    await page.waitForFunction(() =>
+      window.jupyterapp?.commands.hasCommand('arcade:show-data')
+    );
     await command(page, 'arcade:show-data');
     await expect(
       page.locator('#jp-Arcade-data .jp-Arcade-Data-row.jp-mod-table', {
