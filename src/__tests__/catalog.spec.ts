@@ -53,13 +53,11 @@ class FakeCatalog implements ICatalogSource {
     const start = Number(options.nextToken ?? 0);
     const size = options.filter === undefined ? 3 : 50;
     return Promise.resolve({
-      items: matching
-        .slice(start, start + size)
-        .map(name => ({
-          name,
-          format: 'DELTA',
-          location: `s3://lake/${name}`
-        })),
+      items: matching.slice(start, start + size).map(name => ({
+        name,
+        format: 'DELTA',
+        location: `s3://lake/${name}`
+      })),
       nextToken: start + size < matching.length ? String(start + size) : null
     });
   }

@@ -101,8 +101,9 @@ export function statistics(
 
 /**
  * How long to wait before checking a running query again: quick checks first
- * (short queries end in well under a second), then doubling to a ceiling;
- * after throttling, a longer randomised wait.
+ * (short queries end in well under a second), then every 100 ms for the
+ * first six seconds or so, then backing off to a check a second; after
+ * throttling, a longer randomised wait.
  */
 export function pollDelay(
   attempt: number,
@@ -113,8 +114,11 @@ export function pollDelay(
     const base = Math.min(500 * 2 ** (throttled - 1), 8000);
     return Math.round(base / 2 + random() * (base / 2));
   }
-  const steps = [25, 25, 50, 50, 100, 100, 200, 300, 500, 750];
-  return steps[attempt] ?? 1000;
+  const first = [25, 25, 50, 50];
+  if (attempt < first.length) {
+    return first[attempt] ?? 200;
+  }
+  return attempt < 60 ? 100 : attempt < 90 ? 300 : 1000;
 }
 
 /** Athena's exception names and failure reasons, classified. */
