@@ -1,8 +1,10 @@
 import type {
   ConfigResponse,
+  DataRef,
   GitLogEntry,
   GitStatusResponse,
-  HealthResponse
+  HealthResponse,
+  TableRef
 } from 'arcade-engine';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { ServerConnection } from '@jupyterlab/services';
@@ -132,6 +134,22 @@ export const IArcadeGitModel = new Token<IArcadeGitModel>(
 /**
  * Command ids registered by Arcade.
  */
+/**
+ * The catalog (Athena, Glue) as other slices use it: which registered tables
+ * a stage's data references name, and a preview of one.
+ */
+export interface IArcadeCatalog {
+  /** One answer per reference, in order: the registered table, or null. */
+  match(refs: readonly DataRef[]): Promise<(TableRef | null)[]>;
+  /** Opens a preview of the table; `ref` is the id of a widget to attach it below. */
+  preview(table: TableRef, ref?: string): Promise<void>;
+}
+
+export const IArcadeCatalog = new Token<IArcadeCatalog>(
+  'jupyterlab-arcade:IArcadeCatalog',
+  'Matches stage data to catalog tables and opens table previews.'
+);
+
 export namespace CommandIDs {
   export const checkConnection = 'arcade:check-connection';
   export const runAsJob = 'arcade:run-as-job';

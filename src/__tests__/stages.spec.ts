@@ -91,6 +91,53 @@ describe('stage headers', () => {
     widget.setHeader(null);
     expect(widget.isHidden).toBe(true);
   });
+
+  it('offers Preview in Athena for each registered table the stage uses, kept across lint updates', () => {
+    const onPreview = jest.fn();
+    const widget = new StageHeaderWidget({
+      trans,
+      onProblems: jest.fn(),
+      onPreview
+    });
+    const header = stageHeaders(COMPILED).get(2)!;
+    widget.setHeader(header);
+    const buttons = (): HTMLButtonElement[] =>
+      Array.from(
+        widget.node.querySelectorAll<HTMLButtonElement>(
+          '.jp-Arcade-StageHeader-preview'
+        )
+      );
+    expect(buttons()).toEqual([]);
+    widget.setTables([{ database: 'lake', table: 'orders' }]);
+    expect(buttons().map(b => b.textContent)).toEqual(['Preview in Athena']);
+    expect(buttons()[0]?.title).toContain('lake.orders');
+    // A new lint result redraws the header; the tables stay.
+    widget.setHeader(stageHeaders(COMPILED, [diagnostic(2, 'error')]).get(2)!);
+    buttons()[0]?.click();
+    expect(onPreview).toHaveBeenCalledWith({
+      database: 'lake',
+      table: 'orders'
+    });
+    widget.setTables([
+      { database: 'lake', table: 'orders' },
+      { database: 'lake', table: 'customers' }
+    ]);
+    expect(buttons().map(b => b.textContent)).toEqual([
+      'Preview orders',
+      'Preview customers'
+    ]);
+    widget.setTables([]);
+    expect(buttons()).toEqual([]);
+  });
+
+  it('shows no preview buttons without a catalog', () => {
+    const widget = new StageHeaderWidget({ trans, onProblems: jest.fn() });
+    widget.setHeader(stageHeaders(COMPILED).get(2)!);
+    widget.setTables([{ database: 'lake', table: 'orders' }]);
+    expect(
+      widget.node.querySelector('.jp-Arcade-StageHeader-preview')
+    ).toBeNull();
+  });
 });
 
 describe('new stage names and %sql stages', () => {

@@ -1,4 +1,6 @@
 import type {
+  CatalogMatchResponse,
+  DataRef,
   DatabaseSummary,
   Paged,
   PreviewStarted,
@@ -43,6 +45,13 @@ export class CatalogApi {
   history(database: string, table: string): Promise<TableHistory> {
     return getJson(this.bridge, 'api/catalog/history', { database, table }, b =>
       Array.isArray(b.commits)
+    );
+  }
+
+  /** The registered table each reference names (`${NAME}` filled in the bridge), or null. */
+  match(refs: readonly DataRef[]): Promise<CatalogMatchResponse> {
+    return sendJson(this.bridge, 'api/catalog/match', { refs }, b =>
+      Array.isArray(b.matches)
     );
   }
 

@@ -9,7 +9,7 @@ import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import { CommandIDs, IArcadeBridge } from '../tokens';
+import { CommandIDs, IArcadeBridge, IArcadeCatalog } from '../tokens';
 import { CatalogApi } from './api';
 import { addCommands } from './commands';
 import { DataSidebar } from './sidebar';
@@ -41,11 +41,12 @@ function isTreeState(value: unknown): value is ITreeState {
  * Athena, previews in the main area, table details with Delta history, and
  * "Query in notebook". What was open comes back after a reload.
  */
-export const catalogPlugin: JupyterFrontEndPlugin<void> = {
+export const catalogPlugin: JupyterFrontEndPlugin<IArcadeCatalog> = {
   id: 'jupyterlab-arcade:catalog',
   description:
     'Browses the Delta tables in the catalog (Athena, Glue) and previews them.',
   autoStart: true,
+  provides: IArcadeCatalog,
   requires: [IArcadeBridge, INotebookTracker],
   optional: [ITranslator, ICommandPalette, ILayoutRestorer, IStateDB],
   activate: (
@@ -56,7 +57,7 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
     state: IStateDB | null
-  ): void => {
+  ): IArcadeCatalog => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_arcade');
     const api = new CatalogApi(bridge);
     const tree = new CatalogTree(api);
@@ -107,5 +108,15 @@ export const catalogPlugin: JupyterFrontEndPlugin<void> = {
     for (const command of [CommandIDs.showData, CommandIDs.refreshData]) {
       palette?.addItem({ command, category: trans.__('Arcade') });
     }
+    return {
+      match: async refs => (await api.match(refs)).matches,
+      preview: async (table, ref) => {
+        await app.commands.execute(CommandIDs.previewTable, {
+          database: table.database,
+          table: table.table,
+          ...(ref === undefined ? {} : { ref })
+        });
+      }
+    };
   }
 };

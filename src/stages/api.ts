@@ -1,5 +1,6 @@
 import type {
   CompileResponse,
+  DataRef,
   LineageGraph,
   LintDiagnostic,
   LintResponse
@@ -28,6 +29,8 @@ export interface IStagesApi {
   compile(notebook: unknown): Promise<CompileResponse>;
   lint(notebook: unknown, environments?: string[]): Promise<LintResponse>;
   lineage(notebook: unknown): Promise<LineageGraph>;
+  /** The data each stage cell reads or writes (cell index → references), when known. */
+  dataRefs?(compiled: CompileResponse): Promise<Map<number, DataRef[]>>;
 }
 
 export class StagesApi implements IStagesApi {

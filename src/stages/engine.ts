@@ -1,5 +1,6 @@
 import type {
   CompileResponse,
+  DataRef,
   LineageGraph,
   LintResponse,
   SqlFile
@@ -196,6 +197,21 @@ export class LocalStagesApi implements IStagesApi {
     }
     this._columns.set(compiled, { columns, version: this._sqlFilesVersion });
     return columns;
+  }
+
+  /**
+   * The Delta locations and qualified tables each stage cell reads or
+   * writes; empty when the engine is not loaded.
+   */
+  async dataRefs(compiled: CompileResponse): Promise<Map<number, DataRef[]>> {
+    try {
+      return (await this._load()).dataRefsByCell(
+        compiled,
+        this._knownSqlFiles()
+      );
+    } catch {
+      return new Map();
+    }
   }
 
   /** The environments the project deploys to (new stages run in all of them). */

@@ -1,5 +1,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
+import type { TableRef } from 'arcade-engine';
 import type { IStageHeader } from './header';
 
 /**
@@ -11,6 +12,7 @@ export class StageHeaderWidget extends Widget {
     super();
     this._trans = options.trans;
     this._onProblems = options.onProblems;
+    this._onPreview = options.onPreview ?? null;
     this.addClass('jp-Arcade-StageHeader');
     this.node.tabIndex = 0;
     this.node.setAttribute('role', 'group');
@@ -20,6 +22,23 @@ export class StageHeaderWidget extends Widget {
    * Show a stage, or null for a cell that is no stage (the header hides).
    */
   setHeader(header: IStageHeader | null): void {
+    this._header = header;
+    this._render();
+  }
+
+  /** The registered tables this stage reads or writes: a *Preview in Athena* button each. */
+  setTables(tables: readonly TableRef[]): void {
+    const key = tables.map(t => `${t.database}.${t.table}`).join('\n');
+    if (key === this._tablesKey) {
+      return;
+    }
+    this._tablesKey = key;
+    this._tables = [...tables];
+    this._render();
+  }
+
+  private _render(): void {
+    const header = this._header;
     const trans = this._trans;
     this.node.replaceChildren();
     this.setHidden(header === null);
@@ -54,6 +73,12 @@ export class StageHeaderWidget extends Widget {
       environments.appendChild(this._span('environment', env));
     }
     this.node.appendChild(environments);
+    const onPreview = this._onPreview;
+    if (onPreview !== null) {
+      for (const table of this._tables) {
+        this.node.appendChild(this._preview(table, onPreview));
+      }
+    }
     this.node.appendChild(this._lint(header));
     const parts = [
       header.type,
@@ -94,6 +119,28 @@ export class StageHeaderWidget extends Widget {
     return button;
   }
 
+  private _preview(
+    table: TableRef,
+    onPreview: (table: TableRef) => void
+  ): HTMLElement {
+    const trans = this._trans;
+    const name = `${table.database}.${table.table}`;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'jp-Arcade-StageHeader-preview';
+    button.dataset.table = name;
+    button.textContent =
+      this._tables.length === 1
+        ? trans.__('Preview in Athena')
+        : trans.__('Preview %1', table.table);
+    button.title = trans.__(
+      'Preview %1 in Athena: its first rows, below this notebook',
+      name
+    );
+    button.addEventListener('click', () => onPreview(table));
+    return button;
+  }
+
   private _span(part: string, text: string): HTMLElement {
     const span = document.createElement('span');
     span.className = `jp-Arcade-StageHeader-${part}`;
@@ -103,11 +150,17 @@ export class StageHeaderWidget extends Widget {
 
   private readonly _trans: TranslationBundle;
   private readonly _onProblems: () => void;
+  private readonly _onPreview: ((table: TableRef) => void) | null;
+  private _header: IStageHeader | null = null;
+  private _tables: TableRef[] = [];
+  private _tablesKey = '';
 }
 
 export namespace StageHeaderWidget {
   export interface IOptions {
     trans: TranslationBundle;
     onProblems: () => void;
+    /** Preview a table the stage reads or writes; without it no preview buttons. */
+    onPreview?: (table: TableRef) => void;
   }
 }

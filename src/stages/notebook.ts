@@ -5,14 +5,20 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 import type { PanelLayout } from '@lumino/widgets';
-import type { LintDiagnostic } from 'arcade-engine';
+import type { DataRef, LintDiagnostic, TableRef } from 'arcade-engine';
+import { dataRefKey } from 'arcade-engine/core';
 import { isArcNotebook } from '../notebook';
-import type { INotebookStages } from '../tokens';
+import type { IArcadeCatalog, INotebookStages } from '../tokens';
 import type { IStagesApi } from './api';
 import { showDiagnostics } from './editor';
 import { StageHeaderWidget } from './headerView';
 import { notebookForBridge } from './content';
 import { StagesModel, type IStagesState } from './model';
+
+/** How long a reference's table is remembered; one that names none, less. */
+const MATCH_TTL_MS = 30_000;
+const NO_MATCH_TTL_MS = 10_000;
+const MAX_REFS_PER_REQUEST = 200;
 
 /**
  * Everything Arcade shows on one open Arc notebook: stage headers above
@@ -23,6 +29,8 @@ export class NotebookStages implements INotebookStages {
     this.panel = options.panel;
     this._trans = options.trans;
     this._onProblems = options.onProblems;
+    this._api = options.api;
+    this._catalog = options.catalog ?? null;
     this.model = new StagesModel({
       api: options.api,
       content: () => notebookForBridge(this.panel.context.model.toJSON())
@@ -91,9 +99,16 @@ export class NotebookStages implements INotebookStages {
       const header = state.headers.get(index) ?? null;
       let widget = this._headers.get(cell);
       if (header !== null && widget === undefined) {
+        const catalog = this._catalog;
         widget = new StageHeaderWidget({
           trans: this._trans,
-          onProblems: this._onProblems
+          onProblems: this._onProblems,
+          ...(catalog === null
+            ? {}
+            : {
+                onPreview: (table: TableRef) =>
+                  void catalog.preview(table, this.panel.id)
+              })
         });
         this._headers.set(cell, widget);
         const attach = widget;
@@ -116,6 +131,68 @@ export class NotebookStages implements INotebookStages {
       }
     }
     this._rendered.emit(state);
+    void this._matchTables(state);
+  }
+
+  /**
+   * Asks the catalog which registered tables the stages read or write (the
+   * bridge fills `${NAME}`s) and gives each header its preview buttons.
+   */
+  private async _matchTables(state: IStagesState): Promise<void> {
+    const catalog = this._catalog;
+    const compiled = state.compiled;
+    if (catalog === null || compiled === null || !this._api.dataRefs) {
+      return;
+    }
+    const request = ++this._matchRequest;
+    const byCell = await this._api.dataRefs(compiled);
+    const now = Date.now();
+    const missing = new Map<string, DataRef>();
+    for (const refs of byCell.values()) {
+      for (const ref of refs) {
+        const known = this._matches.get(dataRefKey(ref));
+        if (known === undefined || known.until <= now) {
+          missing.set(dataRefKey(ref), ref);
+        }
+      }
+    }
+    const asked = [...missing].slice(0, MAX_REFS_PER_REQUEST);
+    if (asked.length > 0) {
+      try {
+        const answers = await catalog.match(asked.map(([, ref]) => ref));
+        const at = Date.now();
+        asked.forEach(([key], i) => {
+          const table = answers[i] ?? null;
+          this._matches.set(key, {
+            table,
+            until: at + (table === null ? NO_MATCH_TTL_MS : MATCH_TTL_MS)
+          });
+        });
+      } catch (error) {
+        // No preview buttons, nothing else lost: the catalog may be unreachable.
+        if (!this._matchFailed) {
+          this._matchFailed = true;
+          console.warn('Arcade: the catalog could not match stage data', error);
+        }
+      }
+    }
+    if (request !== this._matchRequest || this._isDisposed) {
+      return;
+    }
+    this.panel.content.widgets.forEach((cell, index) => {
+      const widget = this._headers.get(cell);
+      if (widget === undefined) {
+        return;
+      }
+      const tables = new Map<string, TableRef>();
+      for (const ref of byCell.get(index) ?? []) {
+        const table = this._matches.get(dataRefKey(ref))?.table ?? null;
+        if (table !== null) {
+          tables.set(`${table.database}.${table.table}`, table);
+        }
+      }
+      widget.setTables([...tables.values()]);
+    });
   }
 
   private _showDiagnostics(
@@ -139,6 +216,14 @@ export class NotebookStages implements INotebookStages {
 
   private readonly _trans: TranslationBundle;
   private readonly _onProblems: () => void;
+  private readonly _api: IStagesApi;
+  private readonly _catalog: IArcadeCatalog | null;
+  private readonly _matches = new Map<
+    string,
+    { table: TableRef | null; until: number }
+  >();
+  private _matchRequest = 0;
+  private _matchFailed = false;
   private readonly _headers = new Map<Cell, StageHeaderWidget>();
   private readonly _underlined = new WeakSet<Cell>();
   private _isDisposed = false;
@@ -151,5 +236,7 @@ export namespace NotebookStages {
     api: IStagesApi;
     trans: TranslationBundle;
     onProblems: () => void;
+    /** The catalog, for *Preview in Athena* on headers of stages that use registered tables. */
+    catalog?: IArcadeCatalog | null;
   }
 }

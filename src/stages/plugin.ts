@@ -12,7 +12,12 @@ import { ICompletionProviderManager } from '@jupyterlab/completer';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { isArcNotebook } from '../notebook';
-import { CommandIDs, IArcadeBridge, IArcadeStages } from '../tokens';
+import {
+  CommandIDs,
+  IArcadeBridge,
+  IArcadeCatalog,
+  IArcadeStages
+} from '../tokens';
 import { StagesApi } from './api';
 import { addCommands, STAGE_COMMANDS } from './commands';
 import { SqlCompletionProvider } from './completion';
@@ -37,7 +42,8 @@ export const stagesPlugin: JupyterFrontEndPlugin<IArcadeStages> = {
     ICommandPalette,
     IEditorExtensionRegistry,
     ICompletionProviderManager,
-    ILayoutRestorer
+    ILayoutRestorer,
+    IArcadeCatalog
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -47,7 +53,8 @@ export const stagesPlugin: JupyterFrontEndPlugin<IArcadeStages> = {
     palette: ICommandPalette | null,
     extensions: IEditorExtensionRegistry | null,
     completion: ICompletionProviderManager | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    catalog: IArcadeCatalog | null
   ): IArcadeStages => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_arcade');
     // Compile, lint and lineage run in the browser; the bridge is the fallback.
@@ -62,7 +69,8 @@ export const stagesPlugin: JupyterFrontEndPlugin<IArcadeStages> = {
       notebooks,
       api,
       trans,
-      onProblems: showProblems
+      onProblems: showProblems,
+      catalog
     });
 
     extensions?.addExtension({

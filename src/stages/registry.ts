@@ -4,7 +4,7 @@ import type { IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 import { isArcNotebook } from '../notebook';
-import type { IArcadeStages, INotebookStages } from '../tokens';
+import type { IArcadeCatalog, IArcadeStages, INotebookStages } from '../tokens';
 import type { IStagesApi } from './api';
 import { NotebookStages } from './notebook';
 
@@ -62,7 +62,8 @@ export class StagesRegistry implements IArcadeStages, IDisposable {
       panel,
       api: options.api,
       trans: options.trans,
-      onProblems: options.onProblems
+      onProblems: options.onProblems,
+      catalog: options.catalog ?? null
     });
     this._stages.set(panel, entry);
     entry.rendered.connect(() => this._rendered.emit(entry), this);
@@ -106,5 +107,7 @@ export namespace StagesRegistry {
     trans: TranslationBundle;
     /** Show the Problems panel (from a stage header's lint button). */
     onProblems: () => void;
+    /** The catalog, when its plugin is present: preview buttons on stage headers. */
+    catalog?: IArcadeCatalog | null;
   }
 }

@@ -3,7 +3,9 @@
  * tables): crawl → the tree with format icons → filter → preview with status
  * and statistics → Cancel stops a running preview → details with the Delta
  * history → "Query in notebook" adds a %sql stage that runs in the Arc kernel
- * → what was open comes back after a reload.
+ * → its header offers Preview in Athena, opened below the notebook → a table
+ * dragged into a cell becomes its qualified name → what was open comes back
+ * after a reload.
  */
 import { expect, test } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
@@ -161,6 +163,38 @@ test.describe('Data sidebar', () => {
       'customer',
       'amount'
     ]);
+
+    // The stage reads a registered table: its header offers Preview in Athena,
+    // which opens below the notebook.
+    const headerPreview = added.locator('.jp-Arcade-StageHeader-preview');
+    await expect(headerPreview).toHaveText('Preview in Athena', {
+      timeout: 30_000
+    });
+    await expect(headerPreview).toHaveAttribute('data-table', 'lake.ui_orders');
+    const previews = page.locator('.jp-Arcade-Preview');
+    const previewsBefore = await previews.count();
+    await headerPreview.click();
+    await expect(previews).toHaveCount(previewsBefore + 1);
+    const attached = previews.last();
+    await expect(attached).toHaveAttribute('data-state', 'SUCCEEDED', {
+      timeout: 30_000
+    });
+    await expect(attached).toHaveAttribute('data-rows', '100');
+    const notebookBox = await notebook.boundingBox();
+    const previewBox = await attached.boundingBox();
+    expect(notebookBox).not.toBeNull();
+    expect(previewBox).not.toBeNull();
+    // split-bottom: the preview sits under the notebook, which stays visible.
+    expect(previewBox!.y).toBeGreaterThan(
+      notebookBox!.y + notebookBox!.height - 5
+    );
+
+    // Dragging a table from the sidebar into a cell inserts its qualified name.
+    await command(page, 'notebook:insert-cell-below');
+    const fresh = notebook.locator('.jp-Cell.jp-mod-active .cm-content');
+    await expect(fresh).toHaveText('');
+    await table.dragTo(fresh);
+    await expect(fresh).toHaveText('lake.ui_orders');
 
     // After a reload the sidebar shows the same open database and filter.
     // The restored layout has no Launcher, which Galata's reload would wait for.

@@ -123,3 +123,27 @@ export interface PreviewStarted {
   sql: string;
   limit: number;
 }
+
+/**
+ * Data a stage reads or writes, for matching against the catalog: a location
+ * as written in the notebook (`${NAME}` unresolved) or a qualified table name.
+ */
+export type DataRef =
+  | { kind: 'location'; text: string }
+  | { kind: 'table'; database: string; table: string };
+
+/** A table in the catalog. */
+export interface TableRef {
+  database: string;
+  table: string;
+}
+
+/** `POST /api/catalog/match`. */
+export interface CatalogMatchRequest {
+  refs: DataRef[];
+}
+
+/** One answer per reference, in order: the registered table, or null. */
+export interface CatalogMatchResponse {
+  matches: (TableRef | null)[];
+}

@@ -2,6 +2,7 @@
  * SQL text for catalog names, quoted so that no name — with quotes, dots,
  * spaces, unicode or SQL in it — can change the statement around it.
  */
+import type { DataRef } from './catalogApi';
 
 /** An identifier in Athena (Trino) queries: `"name"`, inner quotes doubled. */
 export function athenaIdentifier(name: string): string {
@@ -156,4 +157,11 @@ export function draggedTableName(database: string, table: string): string {
   const part = (name: string) =>
     /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : backtickIdentifier(name);
   return `${part(database)}.${part(table)}`;
+}
+
+/** One key per data reference (table names compare without case). */
+export function dataRefKey(ref: DataRef): string {
+  return ref.kind === 'location'
+    ? `l:${ref.text}`
+    : `t:${ref.database.toLowerCase()}.${ref.table.toLowerCase()}`;
 }

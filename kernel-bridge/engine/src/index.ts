@@ -38,6 +38,7 @@ export {
   type StagePlace
 } from './diff';
 export { buildLineage, lineageToDot } from './lineage';
+export { dataRefsByCell, stageDataRefs } from './dataRefs';
 export { didYouMean } from './lint/suggest';
 export {
   cellSources,

@@ -4,11 +4,11 @@
  * frontend can bundle it.
  */
 import { INPUT_VIEW_KEYS, OUTPUT_VIEW_KEYS } from './stageKeys';
-import { analyzeSql, fillParams, type SqlParamValues } from './sql';
+import { sqlParamValues, uriText } from './dataRefs';
+import { analyzeSql, fillParams } from './sql';
 import { stageSqlSource, stageSqlText } from './sqlFiles';
 import type {
   CompileResponse,
-  JsonValue,
   LineageEdge,
   LineageGraph,
   LineageNode,
@@ -16,32 +16,6 @@ import type {
   LintDiagnostic,
   SqlFile
 } from './types';
-
-/** A URI as written, with unresolved substitutions shown as `${NAME}`. */
-function uriText(value: JsonValue | undefined): string | null {
-  if (typeof value === 'string') {
-    return value;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return null;
-  }
-  if (typeof value.$subst === 'string') {
-    return `\${${value.$subst}}`;
-  }
-  if (Array.isArray(value.$concat)) {
-    return value.$concat.map(part => uriText(part) ?? '').join('');
-  }
-  return null;
-}
-
-function params(value: JsonValue | undefined): SqlParamValues {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return {};
-  }
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : null])
-  );
-}
 
 /**
  * Builds the lineage graph; `diagnostics` are counted on the nodes their
@@ -101,7 +75,7 @@ export function buildLineage(
     }
     const outputs: string[] = [];
     if (sql?.spark === true) {
-      const analysis = analyzeSql(sql.text, params(json.sqlParams));
+      const analysis = analyzeSql(sql.text, sqlParamValues(json.sqlParams));
       const sqlParams = json.sqlParams;
       const paramText = (name: string): string | null =>
         typeof sqlParams === 'object' &&

@@ -9,6 +9,7 @@ import {
   previewSql,
   type DatabaseSummary,
   type Paged,
+  type CatalogMatchResponse,
   type PreviewStarted,
   type QueryStatus,
   type ResultPage,
@@ -23,6 +24,7 @@ import { AthenaCatalog } from './athena';
 import { crawl } from './crawl';
 import { deltaHistory } from './deltaLog';
 import { checkLakeUri, lakeFor } from './lake';
+import { CachedLocationIndex, matchRefs, parseRefs } from './match';
 
 const QUERY_ID = /^[A-Za-z0-9-]{8,128}$/;
 const MAX_PAGE_ROWS = 1000;
@@ -86,6 +88,15 @@ export function registerCatalogRoutes(
   app.addHook('onClose', () => {
     athena.client.destroy();
   });
+  const index = new CachedLocationIndex({
+    databases: nextToken =>
+      athena.listDatabases(settings.athena.catalog, nextToken, 50),
+    tables: (database, nextToken) =>
+      athena.listTables(database, {
+        ...(nextToken === undefined ? {} : { nextToken }),
+        max: 50
+      })
+  });
   let crawling: Promise<void> | null = null;
   let again = false;
   const crawlSoon = (report: (error: unknown) => void): void => {
@@ -98,6 +109,7 @@ export function registerCatalogRoutes(
     }
     crawling = crawl(athena, settings, env, () => undefined)
       .then(results => {
+        index.clear();
         results
           .filter(r => r.outcome === 'failed')
           .forEach(r => {
@@ -198,6 +210,18 @@ export function registerCatalogRoutes(
     return { queryId: await athena.start(sql, database), sql, limit };
   });
 
+  // Which registered tables a notebook's stages read or write ("Preview in Athena").
+  app.post(
+    '/api/catalog/match',
+    async (request): Promise<CatalogMatchResponse> => {
+      const refs = parseRefs(jsonBody(request.body).refs);
+      if (refs.length === 0) {
+        return { matches: [] };
+      }
+      return { matches: matchRefs(refs, await index.get(), env) };
+    }
+  );
+
   app.get<{ Params: { id: string } }>(
     '/api/catalog/queries/:id',
     (request): Promise<QueryStatus> =>
@@ -222,6 +246,7 @@ export function registerCatalogRoutes(
       });
     }
     const results = await crawl(athena, settings, env, () => undefined);
+    index.clear();
     return { results };
   });
 

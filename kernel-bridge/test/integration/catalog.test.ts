@@ -8,6 +8,7 @@
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type {
+  CatalogMatchResponse,
   ErrorResponse,
   Paged,
   PreviewStarted,
@@ -156,7 +157,10 @@ beforeAll(async () => {
   env = {
     ...stack.env,
     ARCADE_CATALOG_CRAWL: `lake=${pathToFileURL(local).href},lake_s3=s3://arcade-lake/delta`,
-    ARCADE_PREVIEW_ROWS: '20'
+    ARCADE_PREVIEW_ROWS: '20',
+    // What the notebooks' ${NAME}s resolve to, as Arc resolves them in a job.
+    ETL_CONF_LAKE: pathToFileURL(path.join(stack.state, 'lake')).href,
+    LAKE_S3: 's3a://arcade-lake'
   };
   socketPath = path.join(stack.tmp, 'bridge.sock');
   bridge = await startServe(['--socket', socketPath], env, bridgeLog);
@@ -410,6 +414,46 @@ describe('arcade catalog', () => {
     });
     expect(tooMany.status).toBe(400);
     expect(tooMany.json.error.message).toContain('from 1 to 20');
+  });
+
+  it("matches a notebook's locations and names to registered tables without revealing what ${NAME} resolves to", async () => {
+    const refs = [
+      { kind: 'location', text: '${ETL_CONF_LAKE}/delta/customers' },
+      { kind: 'location', text: '${LAKE_S3}/delta/orders/' },
+      { kind: 'location', text: '${ETL_CONF_LAKE}/delta/absent' },
+      { kind: 'location', text: '${NOT_SET}/delta/customers' },
+      { kind: 'table', database: 'LAKE', table: 'Customers' },
+      { kind: 'table', database: 'lake', table: "x'; DROP TABLE y; --" }
+    ];
+    const answer = await call<CatalogMatchResponse>(
+      'POST',
+      '/api/catalog/match',
+      { refs }
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.json.matches).toEqual([
+      { database: 'lake', table: 'customers' },
+      { database: 'lake_s3', table: 'orders' },
+      null,
+      null,
+      { database: 'lake', table: 'customers' },
+      null
+    ]);
+    expect(answers[answers.length - 1]).not.toContain(stack.state);
+    expect(answers[answers.length - 1]).not.toContain('arcade-lake');
+
+    const noXsrf = await call<ErrorResponse>(
+      'POST',
+      '/api/catalog/match',
+      { refs },
+      {}
+    );
+    expect(noXsrf.status).toBe(403);
+    const bad = await call<ErrorResponse>('POST', '/api/catalog/match', {
+      refs: [{ kind: 'location' }]
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toContain('refs[0].text');
   });
 
   it('never prints, answers or logs an AWS secret', () => {
