@@ -5,19 +5,13 @@
 // behind the v2-style interface it expects, and its pagination mode (results
 // through GetQueryResults, as Arcade reads them). Writes bench/results/athena.json.
 import { createRequire } from 'node:module';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import athenaModule from '../kernel-bridge/lib/bench/catalog/athena.cjs';
 import fixtureModule from '../kernel-bridge/lib/bench/catalog/deltaFixture.cjs';
+import devAthenaModule from '../kernel-bridge/lib/bench/dev/athena.cjs';
 import localModule from '../kernel-bridge/lib/bench/catalog/localAthena/service.cjs';
 import { machine, median } from './common.mjs';
 
@@ -35,6 +29,7 @@ const AthenaExpress = bridgeRequire('athena-express');
 const { AthenaCatalog } = athenaModule;
 const { writeDeltaTable } = fixtureModule;
 const { createLocalAthena } = localModule;
+const { duckdbExtensionDir } = devAthenaModule;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
 const KEY = 'arcadebench';
@@ -44,24 +39,6 @@ const LEVELS = [
   { latencyMs: 1000, runs: 5 },
   { latencyMs: 3000, runs: 3 }
 ];
-
-/** DuckDB's extensions, as `make` installs them into the venv (duckdb-ext-delta). */
-function extensionDir() {
-  const lib = path.join(repo, '.venv', 'lib');
-  for (const python of existsSync(lib) ? readdirSync(lib) : []) {
-    const dir = path.join(
-      lib,
-      python,
-      'site-packages',
-      'duckdb_ext',
-      'extensions'
-    );
-    if (existsSync(dir)) {
-      return dir;
-    }
-  }
-  throw new Error('DuckDB extensions not found: run make install');
-}
 
 /** The v2-style `aws` object athena-express expects, on AWS SDK v3 calls. */
 function v2Aws(client) {
@@ -96,7 +73,7 @@ try {
     const athena = await createLocalAthena({
       dir: path.join(tmp, `athena-${level.latencyMs}`),
       accessKeyId: KEY,
-      extensionDir: extensionDir(),
+      extensionDir: duckdbExtensionDir({}, repo),
       s3: null,
       executions: { queueMs: 5, latencyMs: level.latencyMs, maxRows: 100000 },
       report: error => console.error(error)

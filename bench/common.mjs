@@ -1,6 +1,8 @@
 // Shared by the benchmarks: the machine description written into every result,
-// the median, free ports for a local stack and the environment it prints.
+// the median and percentiles, free ports, a local stack (`arcade dev up`) and
+// the environment it prints, polling helpers.
 import { execFileSync, spawn } from 'node:child_process';
+import http from 'node:http';
 import os from 'node:os';
 
 export function machine() {
@@ -77,4 +79,70 @@ export function followLogs(arcade, name, cwd, env) {
     }
   });
   return { lines, done: new Promise(resolve => child.once('close', resolve)) };
+}
+
+/** The value at the p-th percentile (nearest rank). */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
+}
+
+/** The HTTP status of a GET, 0 when nothing answers. */
+export function httpStatus(url) {
+  return new Promise(resolve => {
+    http
+      .get(url, response => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      })
+      .on('error', () => resolve(0));
+  });
+}
+
+/** Polls `check` every 250 ms until it gives a truthy value, which it returns. */
+export async function until(what, check, ms) {
+  const started = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value) {
+      return value;
+    }
+    if (Date.now() - started > ms) {
+      throw new Error(`${what}: not within ${ms} ms`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * `arcade dev up` on free ports with `env`; returns the ports taken and the
+ * variables `arcade dev env` prints for the stack.
+ */
+export function devUp(arcade, state, env = process.env) {
+  const ports = [];
+  for (let i = 0; i < 4; i++) {
+    ports.push(freePort(ports));
+  }
+  const [s3, git, argo, athena] = ports;
+  execFileSync(
+    arcade,
+    [
+      'dev',
+      'up',
+      '--state',
+      state,
+      '--s3-port',
+      String(s3),
+      '--git-port',
+      String(git),
+      '--argo-port',
+      String(argo),
+      '--athena-port',
+      String(athena)
+    ],
+    { stdio: 'inherit', env }
+  );
+  return { ports, env: devEnv(arcade, state) };
 }

@@ -16,7 +16,7 @@ import configModule from '../kernel-bridge/lib/bench/config.cjs';
 import gitModule from '../kernel-bridge/lib/bench/git/service.cjs';
 import publishModule from '../kernel-bridge/lib/bench/publish/service.cjs';
 import storeModule from '../kernel-bridge/lib/bench/publish/store.cjs';
-import { devEnv, freePort, machine, median } from './common.mjs';
+import { devUp, machine, median } from './common.mjs';
 
 const { loadSettings } = configModule;
 const { GitService } = gitModule;
@@ -45,42 +45,17 @@ const time = async work => {
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'arcade-git-bench-'));
 const state = path.join(tmp, 'state');
-const s3Port = freePort([]);
-const gitPort = freePort([s3Port]);
-const argoPort = freePort([s3Port, gitPort]);
-const athenaPort = freePort([s3Port, gitPort, argoPort]);
 const identity = {
   GIT_AUTHOR_NAME: 'Bench',
   GIT_AUTHOR_EMAIL: 'bench@example.com',
   GIT_COMMITTER_NAME: 'Bench',
   GIT_COMMITTER_EMAIL: 'bench@example.com'
 };
-execFileSync(
-  ARCADE,
-  [
-    'dev',
-    'up',
-    '--state',
-    state,
-    '--s3-port',
-    String(s3Port),
-    '--git-port',
-    String(gitPort),
-    '--argo-port',
-    String(argoPort),
-    '--athena-port',
-    String(athenaPort)
-  ],
-  {
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      ARCADE_SAMPLE_WORKSPACE: path.join(tmp, 'no-sample')
-    }
-  }
-);
-const env = { ...process.env, ...identity, USER: 'bench' };
-Object.assign(env, devEnv(ARCADE, state));
+const stack = devUp(ARCADE, state, {
+  ...process.env,
+  ARCADE_SAMPLE_WORKSPACE: path.join(tmp, 'no-sample')
+});
+const env = { ...process.env, ...identity, USER: 'bench', ...stack.env };
 
 try {
   // ---- status and commit on a 5,000-file repository

@@ -10,7 +10,6 @@
 // Writes bench/results/runs-panel.json.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +20,11 @@ import {
   devEnv,
   followLogs,
   freePort,
+  httpStatus,
   machine,
-  median
+  median,
+  percentile,
+  until
 } from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,38 +32,6 @@ const repo = path.resolve(here, '..');
 const ARCADE = path.join(repo, 'kernel-bridge', 'bin', 'arcade');
 const JUPYTER = path.join(repo, '.venv', 'bin', 'jupyter');
 const ROUNDS = Number(process.env.ARCADE_BENCH_PANEL_ROUNDS ?? 15);
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-}
-
-function get(url) {
-  return new Promise(resolve => {
-    http
-      .get(url, response => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      })
-      .on('error', () => resolve(0));
-  });
-}
-
-async function until(what, check, ms) {
-  const started = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value) {
-      return value;
-    }
-    if (Date.now() - started > ms) {
-      throw new Error(`${what}: not within ${ms} ms`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 250));
-  }
-}
 
 const port = freePort([]);
 const server = spawn(
@@ -91,7 +61,7 @@ let browser;
 try {
   await until(
     'JupyterLab',
-    async () => (await get(`http://127.0.0.1:${port}/lab`)) === 200,
+    async () => (await httpStatus(`http://127.0.0.1:${port}/lab`)) === 200,
     180_000
   );
   const infoFile = path.join(os.tmpdir(), `arcade-ui-stack-${port}.json`);

@@ -20,14 +20,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  arcTime,
-  devEnv,
-  followLogs,
-  freePort,
-  machine,
-  median
-} from './common.mjs';
+import { arcTime, devUp, followLogs, machine, median } from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
@@ -65,28 +58,10 @@ writeFileSync(
   path.join(sample, 'notebooks', 'bench.ipynb'),
   JSON.stringify(notebook, null, 1)
 );
-const s3Port = freePort([]);
-const gitPort = freePort([s3Port]);
-const argoPort = freePort([s3Port, gitPort]);
-const athenaPort = freePort([s3Port, gitPort, argoPort]);
-execFileSync(
-  ARCADE,
-  [
-    'dev',
-    'up',
-    '--state',
-    state,
-    '--s3-port',
-    String(s3Port),
-    '--git-port',
-    String(gitPort),
-    '--argo-port',
-    String(argoPort),
-    '--athena-port',
-    String(athenaPort)
-  ],
-  { stdio: 'inherit', env: { ...process.env, ARCADE_SAMPLE_WORKSPACE: sample } }
-);
+const stack = devUp(ARCADE, state, {
+  ...process.env,
+  ARCADE_SAMPLE_WORKSPACE: sample
+});
 const env = {
   ...process.env,
   GIT_AUTHOR_NAME: 'Bench',
@@ -95,7 +70,7 @@ const env = {
   GIT_COMMITTER_EMAIL: 'bench@example.com',
   ARCADE_PROJECT: 'bench'
 };
-Object.assign(env, devEnv(ARCADE, state));
+Object.assign(env, stack.env);
 const arcade = (args, cwd) =>
   execFileSync(ARCADE, args, { cwd, env, encoding: 'utf8' });
 

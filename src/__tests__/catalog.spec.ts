@@ -13,7 +13,7 @@ import {
   tableKey,
   type ICatalogSource
 } from '../catalog/tree';
-import { PreviewModel } from '../catalog/preview';
+import { columnWidth, ResultGrid, ResultModel } from '../catalog/grid';
 
 const trans = nullTranslator.load('jupyterlab_arcade');
 
@@ -193,7 +193,7 @@ describe('the Data sidebar tree', () => {
 
 describe('previews', () => {
   it('adds pages of rows and asks for more near the end', () => {
-    const model = new PreviewModel();
+    const model = new ResultModel();
     let asked = 0;
     model.onNearEnd = () => {
       asked++;
@@ -208,13 +208,62 @@ describe('previews', () => {
         [2, null]
       ]
     );
-    expect(model.rowCount('body')).toBe(2);
-    expect(model.data('column-header', 0, 1)).toBe('name : varchar');
-    expect(model.data('body', 1, 1)).toBe('NULL');
+    const grid = new ResultGrid(model, 'rows');
+    model.reset(model.columns, model.rows);
+    const node = grid.node;
+    expect(
+      Array.from(node.querySelectorAll('[role="columnheader"]')).map(
+        h => h.textContent
+      )
+    ).toEqual(['id : bigint', 'name : varchar']);
+    const cells = (): string[][] =>
+      Array.from(node.querySelectorAll('.jp-Arcade-Grid-row')).map(row =>
+        Array.from(row.children).map(c => c.textContent ?? '')
+      );
+    expect(cells()).toEqual([
+      ['1', '1', 'a'],
+      ['2', '2', 'NULL']
+    ]);
+    expect(node.querySelector('.jp-mod-null')?.textContent).toBe('NULL');
+    expect(
+      node
+        .querySelector('.jp-Arcade-Grid-cell')
+        ?.classList.contains('jp-mod-number')
+    ).toBe(true);
+    // Showing rows near the last one loaded asks for the next page.
     expect(asked).toBeGreaterThan(0);
     model.append([[3, 'c']]);
-    expect(model.rowCount('body')).toBe(3);
-    expect(model.data('row-header', 2, 0)).toBe(3);
+    expect(cells()).toHaveLength(3);
+    expect(node.getAttribute('aria-rowcount')).toBe('4');
+    grid.dispose();
+  });
+
+  it('keeps only the rows in view in the DOM', () => {
+    const model = new ResultModel();
+    const grid = new ResultGrid(model, 'rows');
+    let asked = 0;
+    model.onNearEnd = () => {
+      asked++;
+    };
+    model.reset(
+      [{ name: 'n', type: 'integer' }],
+      Array.from({ length: 10_000 }, (_, i) => [i])
+    );
+    const rows = grid.node.querySelectorAll('.jp-Arcade-Grid-row');
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeLessThan(60);
+    expect(asked).toBe(0);
+    expect(
+      (grid.node.querySelector('.jp-Arcade-Grid-body') as HTMLElement).style
+        .height
+    ).toBe(`${10_000 * 22}px`);
+    grid.dispose();
+  });
+
+  it('sizes columns from their header and first values, within bounds', () => {
+    expect(columnWidth('id : bigint', ['1', '2'])).toBe(97);
+    expect(columnWidth('x', [])).toBe(64);
+    expect(columnWidth('long', ['x'.repeat(500)])).toBe(360);
   });
 
   it('says state, time, rows, bytes scanned and estimated cost', () => {

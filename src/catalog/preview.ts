@@ -1,108 +1,21 @@
 /**
  * A table preview: an Athena query with the row limit from settings, its
- * rows in a virtualized data grid (@lumino/datagrid) with typed column
- * headers and further pages loaded as the grid scrolls near the end, a status
+ * rows in a windowed grid (grid.ts) with typed column headers and further
+ * pages loaded as the grid scrolls near the end, a status
  * line (state, time, rows, bytes scanned, estimated cost) and Cancel, which
  * stops the query in Athena — as closing the preview does.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type {
-  QueryStatus,
-  ResultColumn,
-  ResultValue,
-  TableSummary
-} from 'arcade-engine';
-import {
-  BasicKeyHandler,
-  BasicMouseHandler,
-  BasicSelectionModel,
-  DataGrid,
-  DataModel
-} from '@lumino/datagrid';
+import type { QueryStatus, TableSummary } from 'arcade-engine';
 import { BoxLayout, Widget } from '@lumino/widgets';
 import { toRequestError } from '../request';
 import { describeFailure } from '../status/format';
 import { button, element } from '../dom';
 import type { CatalogApi } from './api';
+import { ResultGrid, ResultModel } from './grid';
 import { statusLine } from './format';
 
 const PAGE = 500;
-
-/** Rows of a preview, appended page by page. */
-export class PreviewModel extends DataModel {
-  columns: ResultColumn[] = [];
-  rows: ResultValue[][] = [];
-  /** Called when the grid reads close to the last loaded row. */
-  onNearEnd: () => void = () => undefined;
-
-  rowCount(region: DataModel.RowRegion): number {
-    return region === 'body' ? this.rows.length : 1;
-  }
-
-  columnCount(region: DataModel.ColumnRegion): number {
-    return region === 'body' ? this.columns.length : 1;
-  }
-
-  data(
-    region: DataModel.CellRegion,
-    row: number,
-    column: number
-  ): string | number | boolean | null {
-    if (region === 'column-header') {
-      const c = this.columns[column];
-      return c === undefined ? '' : `${c.name} : ${c.type}`;
-    }
-    if (region === 'row-header') {
-      return row + 1;
-    }
-    if (region === 'corner-header') {
-      return '';
-    }
-    if (row >= this.rows.length - 50) {
-      this.onNearEnd();
-    }
-    const value = this.rows[row]?.[column] ?? null;
-    return value === null ? 'NULL' : value;
-  }
-
-  reset(columns: ResultColumn[], rows: ResultValue[][]): void {
-    this.columns = columns;
-    this.rows = rows;
-    this.emitChanged({ type: 'model-reset' });
-  }
-
-  append(rows: ResultValue[][]): void {
-    if (rows.length === 0) {
-      return;
-    }
-    const index = this.rows.length;
-    this.rows = [...this.rows, ...rows];
-    this.emitChanged({
-      type: 'rows-inserted',
-      region: 'body',
-      index,
-      span: rows.length
-    });
-  }
-}
-
-function themeColor(name: string, fallback: string): string {
-  const value = getComputedStyle(document.body).getPropertyValue(name).trim();
-  return value === '' ? fallback : value;
-}
-
-/** The grid's colours from the JupyterLab theme, so the dark theme works. */
-function gridStyle(): DataGrid.Style {
-  return {
-    ...DataGrid.defaultStyle,
-    voidColor: themeColor('--jp-layout-color0', '#fff'),
-    backgroundColor: themeColor('--jp-layout-color0', '#fff'),
-    headerBackgroundColor: themeColor('--jp-layout-color2', '#eee'),
-    gridLineColor: themeColor('--jp-border-color3', '#ddd'),
-    headerGridLineColor: themeColor('--jp-border-color2', '#ccc'),
-    selectionFillColor: 'rgba(49, 119, 180, 0.2)'
-  };
-}
 
 export class TablePreview extends Widget {
   constructor(
@@ -153,22 +66,11 @@ export class TablePreview extends Widget {
     this._model.onNearEnd = () => {
       void this._loadMore();
     };
-    this._grid = new DataGrid({
-      style: gridStyle(),
-      defaultSizes: {
-        rowHeight: 22,
-        columnWidth: 140,
-        rowHeaderWidth: 56,
-        columnHeaderHeight: 24
-      }
-    });
+    this._grid = new ResultGrid(
+      this._model,
+      this._trans.__('Rows of %1.%2', database, table.name)
+    );
     this._grid.addClass('jp-Arcade-Preview-grid');
-    this._grid.dataModel = this._model;
-    this._grid.keyHandler = new BasicKeyHandler();
-    this._grid.mouseHandler = new BasicMouseHandler();
-    this._grid.selectionModel = new BasicSelectionModel({
-      dataModel: this._model
-    });
     const layout = new BoxLayout({ direction: 'top-to-bottom', spacing: 0 });
     BoxLayout.setStretch(bar, 0);
     BoxLayout.setStretch(this._grid, 1);
@@ -228,6 +130,7 @@ export class TablePreview extends Widget {
         if (run !== this._run) {
           return;
         }
+        performance.mark(`arcade-preview-page:${started.queryId}`);
         this._more = page.nextToken;
         this._model.reset(page.columns, page.rows);
         requestAnimationFrame(() => {
@@ -328,8 +231,8 @@ export class TablePreview extends Widget {
       this._failure !== null ? 'ERROR' : (this._latest?.state ?? 'STARTING');
   }
 
-  private readonly _model = new PreviewModel();
-  private readonly _grid: DataGrid;
+  private readonly _model = new ResultModel();
+  private readonly _grid: ResultGrid;
   private readonly _status: HTMLSpanElement;
   private readonly _cancel: HTMLButtonElement;
   private _queryId: string | null = null;

@@ -7,6 +7,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { TableSummary } from 'arcade-engine';
 import { draggedTableName } from 'arcade-engine/core';
+import { rowsInView } from './windowing';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import { button, element } from '../dom';
@@ -133,13 +134,12 @@ export class DataSidebar extends Widget {
     const rows = this.tree.rows();
     this._spacer.style.height = `${rows.length * ROW_HEIGHT}px`;
     const view = this._scroller.clientHeight || DEFAULT_VIEW;
-    const first = Math.max(
-      0,
-      Math.floor(this._scroller.scrollTop / ROW_HEIGHT) - OVERSCAN
-    );
-    const last = Math.min(
+    const { first, last } = rowsInView(
+      this._scroller.scrollTop,
+      view,
+      ROW_HEIGHT,
       rows.length,
-      Math.ceil((this._scroller.scrollTop + view) / ROW_HEIGHT) + OVERSCAN
+      OVERSCAN
     );
     this._list.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
     const focused = (document.activeElement as HTMLElement | null)?.dataset.key;

@@ -53,6 +53,8 @@ interface IDatabaseNode {
   error: string | null;
   /** The server's answer for the current filter (tables not loaded yet). */
   search: { filter: string; tables: TableSummary[]; loading: boolean } | null;
+  /** Rows of `tables` (closed) and their lower-case names, built once per load: a keystroke allocates nothing per table. */
+  cache: { rows: ITreeRow[]; lower: string[] } | null;
 }
 
 export const databaseKey = (name: string): string => `d:${name}`;
@@ -135,7 +137,8 @@ export class CatalogTree {
           loaded: false,
           loading: false,
           error: null,
-          search: null
+          search: null,
+          cache: null
         }))
       );
       this._databaseToken = page.nextToken;
@@ -256,6 +259,7 @@ export class CatalogTree {
       }
       db.tables =
         token === undefined ? page.items : [...db.tables, ...page.items];
+      db.cache = null;
       db.nextToken = page.nextToken;
       db.loaded = true;
       db.error = null;
@@ -318,6 +322,75 @@ export class CatalogTree {
     }, this._searchDelay);
   }
 
+  /** Closed rows of a database's loaded tables, built once per page loaded. */
+  private _tableCache(db: IDatabaseNode): {
+    rows: ITreeRow[];
+    lower: string[];
+  } {
+    if (db.cache === null) {
+      const name = db.summary.name;
+      db.cache = {
+        rows: db.tables.map(table => ({
+          key: tableKey(name, table.name),
+          kind: 'table',
+          depth: 1,
+          label: table.name,
+          detail: table.format,
+          database: name,
+          table,
+          expanded: false
+        })),
+        lower: db.tables.map(table => table.name.toLowerCase())
+      };
+    }
+    return db.cache;
+  }
+
+  /** An open table's columns (or its loading or error row). */
+  private _columnRows(
+    rows: ITreeRow[],
+    database: string,
+    table: TableSummary,
+    tKey: string
+  ): void {
+    const push = (
+      kind: RowKind,
+      key: string,
+      label: string,
+      detail = ''
+    ): void => {
+      rows.push({
+        key,
+        kind,
+        depth: 2,
+        label,
+        detail,
+        database,
+        table: kind === 'column' ? table : null,
+        expanded: false
+      });
+    };
+    const detail = this._details.get(tKey);
+    if (detail === undefined || detail === 'loading') {
+      push('loading', `${tKey}\u0000loading`, '');
+    } else if (typeof detail === 'string') {
+      push('error', `${tKey}\u0000error`, detail.slice(1));
+    } else {
+      const columns: (CatalogColumn & { partition?: boolean })[] = [
+        ...detail.columns,
+        ...detail.partitionKeys.map(c => ({ ...c, partition: true }))
+      ];
+      for (const column of columns) {
+        push(
+          'column',
+          `${tKey}\u0000${column.name}`,
+          column.name,
+          column.partition === true ? `${column.type} (partition)` : column.type
+        );
+      }
+    }
+  }
+
   private _flatten(): ITreeRow[] {
     const rows: ITreeRow[] = [];
     const needle = this._filter.toLowerCase();
@@ -348,46 +421,45 @@ export class CatalogTree {
       if (!this._expanded.has(key)) {
         continue;
       }
-      const seen = new Set<string>();
-      const tables = [...db.tables, ...(db.search?.tables ?? [])].filter(t => {
-        if (seen.has(t.name)) {
-          return false;
-        }
-        seen.add(t.name);
-        return needle === '' || t.name.toLowerCase().includes(needle);
-      });
-      if (db.search !== null && db.search.tables.length > 0) {
-        tables.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      }
-      for (const table of tables) {
-        const tKey = tableKey(name, table.name);
-        row('table', tKey, 1, table.name, name, table.format, table);
+      let shown = 0;
+      const addTable = (table: TableSummary, closed: ITreeRow | null): void => {
+        shown++;
+        const tKey = closed?.key ?? tableKey(name, table.name);
         if (!this._expanded.has(tKey)) {
-          continue;
-        }
-        const detail = this._details.get(tKey);
-        if (detail === undefined || detail === 'loading') {
-          row('loading', `${tKey}\u0000loading`, 2, '', name);
-        } else if (typeof detail === 'string') {
-          row('error', `${tKey}\u0000error`, 2, detail.slice(1), name);
-        } else {
-          const columns: (CatalogColumn & { partition?: boolean })[] = [
-            ...detail.columns,
-            ...detail.partitionKeys.map(c => ({ ...c, partition: true }))
-          ];
-          for (const column of columns) {
-            row(
-              'column',
-              `${tKey}\u0000${column.name}`,
-              2,
-              column.name,
-              name,
-              column.partition === true
-                ? `${column.type} (partition)`
-                : column.type,
-              table
-            );
+          if (closed !== null) {
+            rows.push(closed);
+          } else {
+            row('table', tKey, 1, table.name, name, table.format, table);
           }
+          return;
+        }
+        row('table', tKey, 1, table.name, name, table.format, table);
+        this._columnRows(rows, name, table, tKey);
+      };
+      if (db.search === null || db.search.tables.length === 0) {
+        const cache = this._tableCache(db);
+        for (let i = 0; i < cache.rows.length; i++) {
+          const closed = cache.rows[i];
+          if (
+            closed?.table &&
+            (needle === '' || (cache.lower[i] ?? '').includes(needle))
+          ) {
+            addTable(closed.table, closed);
+          }
+        }
+      } else {
+        // The server found tables not loaded yet: both lists, by name.
+        const seen = new Set<string>();
+        const tables = [...db.tables, ...db.search.tables].filter(t => {
+          if (seen.has(t.name)) {
+            return false;
+          }
+          seen.add(t.name);
+          return needle === '' || t.name.toLowerCase().includes(needle);
+        });
+        tables.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const table of tables) {
+          addTable(table, null);
         }
       }
       if (db.error !== null) {
@@ -396,7 +468,7 @@ export class CatalogTree {
         row('loading', `${key}\u0000loading`, 1, '', name);
       } else if (db.nextToken !== null && needle === '') {
         row('more', `m:${name}`, 1, '', name);
-      } else if (tables.length === 0) {
+      } else if (shown === 0) {
         row('empty', `${key}\u0000empty`, 1, '', name);
       }
     }

@@ -125,7 +125,15 @@ test.describe('Data sidebar', () => {
     await expect(preview.locator('.jp-Arcade-Preview-status')).toContainText(
       /Succeeded · .* · 100 rows · [\d.]+ KB scanned · est\. \$[\d.]+/
     );
-    await expect(preview.locator('canvas').first()).toBeVisible();
+    await expect(
+      preview.locator('.jp-Arcade-Grid-columnHeader').first()
+    ).toHaveText('order_id : bigint');
+    await expect(
+      preview
+        .locator('.jp-Arcade-Grid-row')
+        .first()
+        .locator('[role="gridcell"]')
+    ).toHaveText(['0', 'customer 0', '0']);
 
     // Details: schema, location, and the Delta history read from _delta_log.
     await table.hover();

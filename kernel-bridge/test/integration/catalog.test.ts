@@ -26,7 +26,7 @@ import { AthenaCatalog } from '../../src/catalog/athena';
 import { loadSettings } from '../../src/config';
 import { writeDeltaTable } from './deltaFixture';
 import { arcade, type RunResult } from './helpers';
-import { httpRequest, startServe, stop } from './serveHelpers';
+import { bridgeClient, startServe, stop } from './serveHelpers';
 import { startStack, type Stack } from './stack';
 
 let stack: Stack;
@@ -37,32 +37,7 @@ const answers: string[] = [];
 const bridgeLog: string[] = [];
 let bridge: ChildProcess;
 let socketPath: string;
-const XSRF = {
-  'x-xsrftoken': 'tok',
-  cookie: '_xsrf=tok',
-  'sec-fetch-site': 'same-origin'
-};
-
-/** One request to the bridge; the caller names the answer's type. */
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-async function call<T>(
-  method: string,
-  url: string,
-  body?: unknown,
-  headers: Record<string, string> = XSRF
-): Promise<{ status: number; json: T }> {
-  const answer = await httpRequest(
-    { socketPath },
-    method,
-    url,
-    body === undefined
-      ? headers
-      : { ...headers, 'content-type': 'application/json' },
-    body === undefined ? undefined : JSON.stringify(body)
-  );
-  answers.push(answer.body);
-  return { status: answer.status, json: JSON.parse(answer.body) as T };
-}
+const call = bridgeClient(() => socketPath, answers);
 
 async function ended(id: string): Promise<QueryStatus> {
   for (;;) {

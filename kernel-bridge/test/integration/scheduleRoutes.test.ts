@@ -20,7 +20,7 @@ import type {
 } from 'arcade-engine';
 import { GitService } from '../../src/git/service';
 import { arcade } from './helpers';
-import { httpRequest, startServe, stop } from './serveHelpers';
+import { bridgeClient, startServe, stop } from './serveHelpers';
 import { plainGit, startStack, type Stack } from './stack';
 
 let stack: Stack;
@@ -29,33 +29,7 @@ let socketPath: string;
 let repoDir: string;
 const answers: string[] = [];
 const REPO = 'project';
-const XSRF = {
-  'x-xsrftoken': 'tok',
-  cookie: '_xsrf=tok',
-  'sec-fetch-site': 'same-origin'
-};
-
-/** One request to the bridge; the caller names the answer's type. */
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-async function call<T>(
-  method: string,
-  url: string,
-  body?: unknown
-): Promise<{ status: number; json: T }> {
-  const answer = await httpRequest(
-    { socketPath },
-    method,
-    url,
-    body === undefined
-      ? method === 'GET'
-        ? {}
-        : XSRF
-      : { ...XSRF, 'content-type': 'application/json' },
-    body === undefined ? undefined : JSON.stringify(body)
-  );
-  answers.push(answer.body);
-  return { status: answer.status, json: JSON.parse(answer.body) as T };
-}
+const call = bridgeClient(() => socketPath, answers);
 
 /** The run's detail once it has ended, as the panel reads it. */
 async function finished(name: string): Promise<ArgoRunDetail> {

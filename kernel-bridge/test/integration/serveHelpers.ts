@@ -82,3 +82,51 @@ export function stop(child: ChildProcess): Promise<number | null> {
     child.kill('SIGTERM');
   });
 }
+
+/** Headers that pass the bridge's XSRF check: the token in header and cookie, same origin. */
+export const XSRF_HEADERS: Record<string, string> = {
+  'x-xsrftoken': 'tok',
+  cookie: '_xsrf=tok',
+  'sec-fetch-site': 'same-origin'
+};
+
+// The caller names the answer's type, as with a cast.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+export type BridgeCall = <T>(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers?: Record<string, string>
+) => Promise<{ status: number; json: T }>;
+
+/**
+ * JSON requests to a bridge on a socket (read when a request is made), as
+ * the browser sends them: XSRF headers on everything but a plain GET unless
+ * `headers` says otherwise. Every answer's body is kept in `answers`.
+ */
+export function bridgeClient(
+  socketPath: () => string,
+  answers: string[]
+): BridgeCall {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+  return async <T>(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>
+  ): Promise<{ status: number; json: T }> => {
+    const base =
+      headers ?? (method === 'GET' && body === undefined ? {} : XSRF_HEADERS);
+    const answer = await httpRequest(
+      { socketPath: socketPath() },
+      method,
+      url,
+      body === undefined
+        ? base
+        : { ...base, 'content-type': 'application/json' },
+      body === undefined ? undefined : JSON.stringify(body)
+    );
+    answers.push(answer.body);
+    return { status: answer.status, json: JSON.parse(answer.body) as T };
+  };
+}
