@@ -8,7 +8,7 @@
 // - the JS heap the loaded tree holds (live objects after a full collection);
 // - a preview: the status poll seeing SUCCEEDED → the first rows painted in
 //   the grid (target ≤ 100 ms), split into the results request and the
-//   grid's paint (each round opens a workspace of its own).
+//   grid's paint.
 // Writes bench/results/data-sidebar.json.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

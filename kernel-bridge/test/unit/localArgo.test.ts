@@ -4,6 +4,9 @@
  * model, stop, retry, retryStrategy and restart; CronWorkflow semantics with
  * a controllable clock.
  */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { NodeStatus, Workflow } from '../../src/schedule/argo/client';
 import { ArgoError } from '../../src/schedule/argo/client';
 import {
@@ -12,6 +15,10 @@ import {
   workflowManifest,
   workflowTemplate
 } from '../../src/schedule/manifests';
+import {
+  ObjectStore,
+  type NewObject
+} from '../../src/schedule/localArgo/store';
 import {
   startHarness,
   SwaggerContract,
@@ -343,6 +350,31 @@ describe('a restart of the local Argo service', () => {
       expect(nodes(cut).every(n => n.phase !== 'Running')).toBe(true);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('a run cut off before its first status was saved', () => {
+  it('ends as Error after a restart', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'arcade-argo-'));
+    const store = new ObjectStore(path.join(dir, 'objects'), () => new Date());
+    await store.load();
+    const created = await store.create(
+      'workflows',
+      'etl',
+      workflowManifest(
+        { ...pipeline, steps: steps.slice(0, 1) },
+        target
+      ) as unknown as NewObject
+    );
+    const h = await startHarness({ dir });
+    try {
+      expect(h.argo.recovered).toBe(1);
+      const cut = await h.client.getWorkflow(created.metadata.name);
+      expect(cut.status?.phase).toBe('Error');
+      expect(cut.status?.message).toContain('restarted');
+    } finally {
+      await h.close();
     }
   });
 });

@@ -74,7 +74,8 @@ export class WorkflowController implements GraphHost {
     let count = 0;
     for (const namespace of namespaces) {
       for (const workflow of this.store.list('workflows', namespace)) {
-        const status = (workflow.status ?? {}) as WorkflowStatus;
+        // A run cut off before its first status was saved has none: give it one.
+        const status = (workflow.status ??= {}) as WorkflowStatus;
         if (status.phase !== undefined && DONE.has(status.phase)) {
           continue;
         }
