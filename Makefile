@@ -176,6 +176,7 @@ test-unit: npm bridge argo-tools
 test-integration: install minio kernel argo-tools
 	cd kernel-bridge && npm run --silent test:integration
 	$(VENV)/bin/pytest -q tests
+	$(VENV)/bin/pytest -q deploy/authenticator/tests
 
 # The UI tests write their Delta tables with the bridge's test tools (kernel-bridge/lib/bench).
 test-ui: install chromium ui-tests/node_modules/.installed kernel minio argo-tools
