@@ -38,7 +38,7 @@ DEMO_PORT ?= 8888
 DEMO_WORKSPACE := $(STATE)/workspace
 
 .PHONY: build venv npm bridge extension install chromium minio argo-tools arc-jars kernel sample-data \
-        lint test test-unit test-integration test-ui screenshot demo stack-up stack-down bench clean distclean
+        lint test test-unit test-integration test-ui test-deploy terraform checkov screenshot demo stack-up stack-down bench clean distclean
 
 # ---------------------------------------------------------------- set-up
 
@@ -176,7 +176,6 @@ test-unit: npm bridge argo-tools
 test-integration: install minio kernel argo-tools
 	cd kernel-bridge && npm run --silent test:integration
 	$(VENV)/bin/pytest -q tests
-	$(VENV)/bin/pytest -q deploy/authenticator/tests
 
 # The UI tests write their Delta tables with the bridge's test tools (kernel-bridge/lib/bench).
 test-ui: install chromium ui-tests/node_modules/.installed kernel minio argo-tools
@@ -186,7 +185,42 @@ test-ui: install chromium ui-tests/node_modules/.installed kernel minio argo-too
 screenshot: install chromium ui-tests/node_modules/.installed
 	cd ui-tests && npm run screenshot
 
-test: lint test-unit test-integration test-ui
+test: lint test-unit test-integration test-ui test-deploy
+
+# ---------------------------------------------------------------- deploy/
+
+# OpenTofu (Terraform's open-source fork; same HCL formatter) built from the Go module proxy:
+# `go install` refuses modules with replace directives (Terraform's and OpenTofu's have them), so it
+# is built from its downloaded source as the main module. The AWS provider is not reachable here:
+# fmt, not validate. checkov has a venv of its own (its pins must not move JupyterLab's).
+TOFU_VERSION := v1.10.6
+TOFU_SRC := $(CACHE)/src/opentofu-$(TOFU_VERSION)
+TOFU := $(CACHE)/bin/tofu-$(TOFU_VERSION)
+CHECKOV_VERSION := 3.3.30
+
+$(TOFU):
+	rm -rf $(TOFU_SRC) && mkdir -p $(CACHE)/src $(CACHE)/bin
+	src=$$(go mod download -json github.com/opentofu/opentofu@$(TOFU_VERSION) | \
+	  python3 -c 'import json, sys; d = json.load(sys.stdin); sys.exit(d["Error"]) if d.get("Error") else print(d["Dir"])') && \
+	  cp -r "$$src" $(TOFU_SRC)
+	chmod -R u+w $(TOFU_SRC)
+	cd $(TOFU_SRC) && go build -mod=readonly -trimpath -ldflags="-s -w" -o $(TOFU) ./cmd/tofu
+	rm -rf $(TOFU_SRC)
+
+$(CACHE)/checkov/.installed:
+	python3 -m venv $(CACHE)/checkov
+	$(CACHE)/checkov/bin/pip install --quiet checkov==$(CHECKOV_VERSION)
+	touch $@
+
+terraform: $(TOFU)
+checkov: $(CACHE)/checkov/.installed
+
+# Terraform formatting and checkov (no failed check; skips are justified inline), the HCL's
+# properties (python-hcl2), and the JupyterHub authenticator against moto's Secrets Manager.
+test-deploy: venv terraform checkov
+	TF_CLI_CONFIG_FILE=/dev/null $(TOFU) fmt -check -recursive -diff deploy/terraform
+	$(CACHE)/checkov/bin/checkov -d deploy/terraform --framework terraform --quiet --compact --skip-download
+	$(VENV)/bin/pytest -q deploy/terraform/tests deploy/authenticator/tests
 
 # ---------------------------------------------------------------- demo
 

@@ -13,6 +13,7 @@ JEST = re.compile(r"^Tests:\s+(.*\d+ total)\s*$")
 PYTEST = re.compile(r"^=* ?(\d+ (?:passed|failed|errors?|skipped)\b.*) in [\d.]+s\b.*$")
 PLAYWRIGHT = re.compile(r"^\s+(\d+) (passed|failed|flaky|skipped|did not run)\b(?: \(.*\))?\s*$")
 COUNT = re.compile(r"(\d+) (passed|failed|skipped|errors?|flaky)")
+CHECKOV = re.compile(r"^Passed checks: (\d+), Failed checks: (\d+), Skipped checks: (\d+)")
 
 
 def main(path: str) -> int:
@@ -30,6 +31,12 @@ def main(path: str) -> int:
                         key = "failed" if kind.startswith("error") else kind
                         if key in totals:
                             totals[key] += int(number)
+            match = CHECKOV.match(line)
+            if match:
+                # Static checks, not tests: only their failures count in the total.
+                passed, failed, skipped = match.groups()
+                print(f"checkov: {passed} checks passed, {failed} failed, {skipped} skipped")
+                totals["failed"] += int(failed)
             match = PLAYWRIGHT.match(line)
             if match:
                 number, kind = int(match.group(1)), match.group(2)
