@@ -8,30 +8,23 @@ import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import athenaModule from '../kernel-bridge/lib/bench/catalog/athena.cjs';
+import { fileURLToPath } from 'node:url';
 import fixtureModule from '../kernel-bridge/lib/bench/catalog/deltaFixture.cjs';
-import devAthenaModule from '../kernel-bridge/lib/bench/dev/athena.cjs';
-import localModule from '../kernel-bridge/lib/bench/catalog/localAthena/service.cjs';
 import { machine, median } from './common.mjs';
+import { startLocalAthena } from './localAthena.mjs';
 
 // The bridge's own node_modules hold the SDK and the peer.
 const bridgeRequire = createRequire(
   new URL('../kernel-bridge/package.json', import.meta.url)
 );
 const {
-  AthenaClient,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   StartQueryExecutionCommand
 } = bridgeRequire('@aws-sdk/client-athena');
 const AthenaExpress = bridgeRequire('athena-express');
-const { AthenaCatalog } = athenaModule;
 const { writeDeltaTable } = fixtureModule;
-const { createLocalAthena } = localModule;
-const { duckdbExtensionDir } = devAthenaModule;
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..');
 const KEY = 'arcadebench';
 const SQL = 'SELECT * FROM bench.orders ORDER BY order_id LIMIT 100';
 const LEVELS = [
@@ -70,42 +63,13 @@ try {
     "SELECT range, 'customer ' || (range % 97), range * 0.5 FROM range(100000)"
   );
   for (const level of LEVELS) {
-    const athena = await createLocalAthena({
+    const local = await startLocalAthena({
       dir: path.join(tmp, `athena-${level.latencyMs}`),
-      accessKeyId: KEY,
-      extensionDir: duckdbExtensionDir({}, repo),
-      s3: null,
-      executions: { queueMs: 5, latencyMs: level.latencyMs, maxRows: 100000 },
-      report: error => console.error(error)
+      latencyMs: level.latencyMs,
+      tableDir: table,
+      tableName: 'orders'
     });
-    const port = await athena.listen(0);
-    const endpoint = `http://127.0.0.1:${port}`;
-    const credentials = { accessKeyId: KEY, secretAccessKey: 'bench' };
-    const client = new AthenaClient({
-      region: 'us-east-1',
-      endpoint,
-      credentials
-    });
-    const arcade = new AthenaCatalog(
-      {
-        endpoint,
-        region: 'us-east-1',
-        workGroup: 'primary',
-        outputLocation: 's3://bench/results/',
-        catalog: 'AwsDataCatalog',
-        pricePerTb: 5,
-        reuseMinutes: 0,
-        timeoutMs: 600000,
-        previewRows: 100
-      },
-      { AWS_ACCESS_KEY_ID: KEY, AWS_SECRET_ACCESS_KEY: 'bench' },
-      client
-    );
-    await arcade.query('CREATE DATABASE IF NOT EXISTS bench', 1);
-    await arcade.query(
-      `CREATE EXTERNAL TABLE IF NOT EXISTS bench.orders LOCATION '${pathToFileURL(table).href}' TBLPROPERTIES ('table_type'='DELTA')`,
-      1
-    );
+    const { arcade, client } = local;
     const peer = new AthenaExpress({
       aws: v2Aws(client),
       s3: 's3://bench/results/',
@@ -146,8 +110,7 @@ try {
     console.log(
       `engine ${level.latencyMs} ms: Arcade ${Math.round(a)} ms, athena-express ${Math.round(p)} ms (ratio ${(a / p).toFixed(2)})`
     );
-    client.destroy();
-    await athena.close();
+    await local.close();
   }
   mkdirSync(path.join(here, 'results'), { recursive: true });
   writeFileSync(

@@ -6,29 +6,18 @@
 // apart. Writes bench/results/delta-preview.json.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import athenaModule from '../kernel-bridge/lib/bench/catalog/athena.cjs';
 import fixtureModule from '../kernel-bridge/lib/bench/catalog/deltaFixture.cjs';
-import devAthenaModule from '../kernel-bridge/lib/bench/dev/athena.cjs';
-import localModule from '../kernel-bridge/lib/bench/catalog/localAthena/service.cjs';
 import { machine, median } from './common.mjs';
+import { startLocalAthena } from './localAthena.mjs';
 
-const bridgeRequire = createRequire(
-  new URL('../kernel-bridge/package.json', import.meta.url)
-);
-const { AthenaClient } = bridgeRequire('@aws-sdk/client-athena');
-const { AthenaCatalog } = athenaModule;
 const { writeDeltaTable } = fixtureModule;
-const { duckdbExtensionDir } = devAthenaModule;
-const { createLocalAthena } = localModule;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
 const ROWS = 1_000_000;
 const RUNS = Number(process.env.ARCADE_BENCH_PREVIEW_RUNS ?? 7);
-const KEY = 'arcadebench';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'arcade-delta-preview-'));
 try {
@@ -49,41 +38,13 @@ try {
   const uri = pathToFileURL(table).href;
 
   // Arcade: the local endpoint as `arcade dev up` configures it.
-  const athena = await createLocalAthena({
+  const local = await startLocalAthena({
     dir: path.join(tmp, 'athena'),
-    accessKeyId: KEY,
-    extensionDir: duckdbExtensionDir({}, repo),
-    s3: null,
-    executions: { queueMs: 5, latencyMs: 0, maxRows: 100_000 },
-    report: error => console.error(error)
+    latencyMs: 0,
+    tableDir: table,
+    tableName: 'orders_1m'
   });
-  const port = await athena.listen(0);
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = new AthenaClient({
-    region: 'us-east-1',
-    endpoint,
-    credentials: { accessKeyId: KEY, secretAccessKey: 'bench' }
-  });
-  const arcade = new AthenaCatalog(
-    {
-      endpoint,
-      region: 'us-east-1',
-      workGroup: 'primary',
-      outputLocation: 's3://bench/results/',
-      catalog: 'AwsDataCatalog',
-      pricePerTb: 5,
-      reuseMinutes: 0,
-      timeoutMs: 600_000,
-      previewRows: 100
-    },
-    { AWS_ACCESS_KEY_ID: KEY, AWS_SECRET_ACCESS_KEY: 'bench' },
-    client
-  );
-  await arcade.query('CREATE DATABASE IF NOT EXISTS bench', 1);
-  await arcade.query(
-    `CREATE EXTERNAL TABLE IF NOT EXISTS bench.orders_1m LOCATION '${uri}' TBLPROPERTIES ('table_type'='DELTA')`,
-    1
-  );
+  const arcade = local.arcade;
   const sql = 'SELECT * FROM "bench"."orders_1m" LIMIT 100';
   const arcadeMs = [];
   let scanned = 0;
@@ -100,8 +61,7 @@ try {
       arcadeMs.push(elapsed);
     }
   }
-  client.destroy();
-  await athena.close();
+  await local.close();
   console.log(`local endpoint: median ${Math.round(median(arcadeMs))} ms`);
 
   // The peer: the same query as a %sql cell in the Arc kernel's Spark.
