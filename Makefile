@@ -38,7 +38,7 @@ DEMO_PORT ?= 8888
 DEMO_WORKSPACE := $(STATE)/workspace
 
 .PHONY: build venv npm bridge extension install chromium minio argo-tools arc-jars kernel sample-data \
-        lint test test-unit test-integration test-ui test-deploy terraform checkov screenshot demo stack-up stack-down bench clean distclean
+        lint test test-unit test-integration test-ui test-deploy terraform checkov image-files image-venv screenshot demo stack-up stack-down bench clean distclean
 
 # ---------------------------------------------------------------- set-up
 
@@ -217,10 +217,52 @@ checkov: $(CACHE)/checkov/.installed
 
 # Terraform formatting and checkov (no failed check; skips are justified inline), the HCL's
 # properties (python-hcl2), and the JupyterHub authenticator against moto's Secrets Manager.
-test-deploy: venv terraform checkov
+test-deploy: venv terraform checkov image-venv
 	TF_CLI_CONFIG_FILE=/dev/null $(TOFU) fmt -check -recursive -diff deploy/terraform
 	$(CACHE)/checkov/bin/checkov -d deploy/terraform --framework terraform --quiet --compact --skip-download
-	$(VENV)/bin/pytest -q deploy/terraform/tests deploy/authenticator/tests
+	$(VENV)/bin/pytest -q deploy/terraform/tests deploy/authenticator/tests deploy/images/tests
+
+# The build contexts of deploy/images: exactly the files each Dockerfile copies (jars hard-linked
+# from the cache); deploy/images/build.sh builds and pushes the images from them.
+IMAGES := $(CACHE)/images
+NOTEBOOK_FILES := $(IMAGES)/notebook
+RUNNER_FILES := $(IMAGES)/runner
+
+image-files: install kernel argo-tools
+	rm -rf $(NOTEBOOK_FILES) $(RUNNER_FILES)
+	mkdir -p $(NOTEBOOK_FILES)/wheels $(NOTEBOOK_FILES)/arcade/bin $(NOTEBOOK_FILES)/arcade/arc/{jars,kernel,plugins} \
+	         $(NOTEBOOK_FILES)/arcade/argo $(NOTEBOOK_FILES)/src/argo-validate
+	$(VENV)/bin/pip wheel --quiet --no-deps --no-build-isolation --wheel-dir $(NOTEBOOK_FILES)/wheels .
+	install -m 0644 deploy/images/notebook/requirements.txt $(NOTEBOOK_FILES)/requirements.txt
+	install -m 0755 deploy/images/notebook/entrypoint.sh $(NOTEBOOK_FILES)/arcade/bin/arcade-entrypoint
+	cp -l $(ARC_JARS)/*.jar $(NOTEBOOK_FILES)/arcade/arc/jars/
+	cp -l $(ARC_KERNEL_JAR) $(NOTEBOOK_FILES)/arcade/arc/kernel/
+	cp -l $(ARC_DELTA_JAR) $(NOTEBOOK_FILES)/arcade/arc/plugins/
+	$(PY) scripts/install_arc_kernel.py --relocatable --kernels-dir $(NOTEBOOK_FILES)/arcade/kernels \
+	  --jars $(NOTEBOOK_FILES)/arcade/arc/jars --plugins $(NOTEBOOK_FILES)/arcade/arc/plugins \
+	  --kernel-jar $(NOTEBOOK_FILES)/arcade/arc/kernel/$(notdir $(ARC_KERNEL_JAR)) >/dev/null
+	install -m 0644 $(ARGO_DIR)/schema.json $(ARGO_DIR)/swagger.json $(NOTEBOOK_FILES)/arcade/argo/
+	install -m 0644 $(ARGO_TOOL_SRC)/go.mod $(ARGO_TOOL_SRC)/go.sum $(ARGO_TOOL_SRC)/main.go $(NOTEBOOK_FILES)/src/argo-validate/
+	mkdir -p $(RUNNER_FILES)/spark/bin $(RUNNER_FILES)/spark/jars $(RUNNER_FILES)/arcade/lib \
+	         $(RUNNER_FILES)/maven/runtime/arc $(RUNNER_FILES)/maven/deploy/images/runner
+	install -m 0755 deploy/images/runner/spark-submit $(RUNNER_FILES)/spark/bin/spark-submit
+	install -m 0755 deploy/images/runner/entrypoint.sh $(RUNNER_FILES)/spark/entrypoint.sh
+	install -D -m 0644 deploy/images/runner/spark-defaults.conf $(RUNNER_FILES)/spark/conf/spark-defaults.conf
+	echo "Spark 3.3.4 for Scala 2.12 from Maven Central jars, with Arc 3.7.0 (assembled by Arcade)" > $(RUNNER_FILES)/spark/RELEASE
+	cp -l $(ARC_JARS)/*.jar $(ARC_DELTA_JAR) $(RUNNER_FILES)/spark/jars/
+	cp -l $(ARC_KERNEL_JAR) $(RUNNER_FILES)/arcade/lib/arcade-launcher.jar
+	install -m 0644 runtime/arc/pom.xml $(RUNNER_FILES)/maven/runtime/arc/pom.xml
+	install -m 0644 deploy/images/runner/pom.xml $(RUNNER_FILES)/maven/deploy/images/runner/pom.xml
+	install -m 0755 deploy/images/runner/kubernetes-jars.sh $(RUNNER_FILES)/maven/kubernetes-jars.sh
+	cd runtime/arc && $(MVN) dependency:list -DincludeScope=runtime -DoutputAbsoluteArtifactFilename=true \
+	  -DoutputFile=$(RUNNER_FILES)/maven/have.txt >/dev/null
+
+# The notebook image's Python packages installed here as its Dockerfile installs them (for the tests).
+image-venv: image-files
+	rm -rf $(IMAGES)/notebook-venv
+	python3 -m venv $(IMAGES)/notebook-venv
+	$(IMAGES)/notebook-venv/bin/pip install --quiet --no-compile -r $(NOTEBOOK_FILES)/requirements.txt $(NOTEBOOK_FILES)/wheels/*.whl
+	$(IMAGES)/notebook-venv/bin/jupyter labextension list 2>&1 | grep -q 'jupyterlab-arcade.*enabled.*OK'
 
 # ---------------------------------------------------------------- demo
 

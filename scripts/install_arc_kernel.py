@@ -7,6 +7,12 @@ ai.tripl:arc-jupyter is not published on Maven Central.
 
 Usage: python scripts/install_arc_kernel.py [--venv PATH] [--jars DIR] [--plugins DIR]
                                              [--kernel-jar FILE] [--java JAVA]
+                                             [--kernels-dir DIR --relocatable]
+
+With --kernels-dir the kernelspec goes to DIR/arc instead of the venv. With --relocatable the jar
+paths are written relative to the kernelspec's own folder (Jupyter's `{resource_dir}`, which the
+bridge fills in too), so the folder tree can be copied elsewhere, as the notebook image does
+(`make image-files`); `java` is then looked up on PATH unless --java is given.
 
 Arc pipeline-stage plugin jars in --plugins (default .cache/arc/plugins, e.g. Arcade's Delta Lake
 stages from runtime/arc-delta-plugin) go on the classpath after the runtime jars; Arc finds them
@@ -63,11 +69,21 @@ def find_java(explicit: str | None) -> str:
 
 
 def build_spec(
-    java: str, jars_dir: Path, kernel_jar: Path, xmx: str, plugins_dir: Path | None = None
+    java: str,
+    jars_dir: Path,
+    kernel_jar: Path,
+    xmx: str,
+    plugins_dir: Path | None = None,
+    relative_to: Path | None = None,
 ) -> dict:
-    classpath = [str(kernel_jar), f"{jars_dir}/*"]
+    def where(p: Path) -> str:
+        if relative_to is None:
+            return str(p)
+        return "{resource_dir}/" + os.path.relpath(p, relative_to)
+
+    classpath = [where(kernel_jar), f"{where(jars_dir)}/*"]
     if plugins_dir is not None:
-        classpath.append(f"{plugins_dir}/*")
+        classpath.append(f"{where(plugins_dir)}/*")
     argv = [java, f"-Xmx{xmx}"]
     argv += [f"--add-opens={p}=ALL-UNNAMED" for p in ADD_OPENS]
     argv += [
@@ -107,6 +123,10 @@ def main() -> int:
         "--kernel-jar", default=str(ROOT / ".cache" / "arc" / "kernel" / "arcade-arc-kernel.jar")
     )
     ap.add_argument("--java", default=None)
+    ap.add_argument("--kernels-dir", default=None, help="write DIR/arc/kernel.json, not the venv's")
+    ap.add_argument(
+        "--relocatable", action="store_true", help="jar paths relative to the kernelspec folder"
+    )
     args = ap.parse_args()
 
     venv = Path(args.venv).resolve()
@@ -115,7 +135,7 @@ def main() -> int:
     plugins_dir = Path(args.plugins).resolve()
     xmx = os.environ.get("ARC_KERNEL_XMX", "2g").strip() or "2g"
 
-    if not venv.is_dir():
+    if args.kernels_dir is None and not venv.is_dir():
         sys.exit(f"install_arc_kernel: venv {venv} does not exist (run `make venv`)")
     if not any(jars_dir.glob("arc_2.12-*.jar")):
         sys.exit(f"install_arc_kernel: no Arc jars in {jars_dir} (run `make arc-jars`)")
@@ -128,8 +148,15 @@ def main() -> int:
             "need runtime/arc-delta-plugin built); they are picked up when the kernel starts",
             file=sys.stderr,
         )
-    spec = build_spec(find_java(args.java), jars_dir, kernel_jar, xmx, plugins_dir)
-    kernel_dir = venv / "share" / "jupyter" / "kernels" / KERNEL_NAME
+    if args.kernels_dir is not None:
+        kernel_dir = Path(args.kernels_dir).resolve() / KERNEL_NAME
+    else:
+        kernel_dir = venv / "share" / "jupyter" / "kernels" / KERNEL_NAME
+    if args.relocatable:
+        java = args.java or "java"
+        spec = build_spec(java, jars_dir, kernel_jar, xmx, plugins_dir, relative_to=kernel_dir)
+    else:
+        spec = build_spec(find_java(args.java), jars_dir, kernel_jar, xmx, plugins_dir)
     kernel_dir.mkdir(parents=True, exist_ok=True)
     target = kernel_dir / "kernel.json"
     text = json.dumps(spec, indent=2) + "\n"

@@ -57,3 +57,8 @@ output "kms_key_arn" {
   description = "The customer-managed key every bucket, secret, repository and log group uses."
   value       = aws_kms_key.arcade.arn
 }
+
+output "ecr_registry" {
+  description = "Where deploy/images/build.sh pushes the images: <account>.dkr.ecr.<region>.amazonaws.com/<name>."
+  value       = "${split("/", aws_ecr_repository.this["notebook"].repository_url)[0]}/${var.name}"
+}

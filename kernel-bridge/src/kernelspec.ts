@@ -43,6 +43,8 @@ export async function findArcKernel(dirs: string[]): Promise<ArcKernelStatus> {
 /**
  * The Arc runtime classpath the installed `arc` kernelspec records in
  * `metadata.arcade.arcClasspath`, so batch runs use the kernel's own jars.
+ * A relocatable kernelspec (the notebook image's) writes its paths from
+ * `{resource_dir}`, the kernelspec's folder, as Jupyter fills it in argv.
  */
 export function arcClasspathFromKernelspec(dirs: string[]): string | null {
   for (const dir of dirs) {
@@ -60,7 +62,9 @@ export function arcClasspathFromKernelspec(dirs: string[]): string | null {
       typeof metadata === 'object' && metadata !== null
         ? (metadata as Record<string, unknown>).arcClasspath
         : undefined;
-    return typeof classpath === 'string' && classpath !== '' ? classpath : null;
+    return typeof classpath === 'string' && classpath !== ''
+      ? classpath.replaceAll('{resource_dir}', path.join(dir, ARC_KERNEL_NAME))
+      : null;
   }
   return null;
 }

@@ -14,7 +14,7 @@ import { findRepository } from '../git/commands';
 import { GitService } from '../git/service';
 import { PublishService } from '../publish/service';
 import { lintManifestFiles } from './lintService';
-import { defaultSpec } from './manifests';
+import { defaultSpec, workflowTemplate } from './manifests';
 import { cronRow } from './rows';
 import {
   describeAction,
@@ -411,12 +411,47 @@ function applyCommand(ctx: CliContext): Command {
     );
 }
 
+/**
+ * `arcade schedule template`: the WorkflowTemplate every run uses, as JSON,
+ * from the same code the schedules use; deploy/helm's `arcade` chart ships
+ * its output (`make helm-template-file`), so cluster and local runs share it.
+ */
+function templateCommand(ctx: CliContext): Command {
+  return new Command('template')
+    .description("print Arcade's Arc job WorkflowTemplate (JSON)")
+    .option('--name <name>', 'template name (env ARCADE_ARGO_TEMPLATE)')
+    .option('--namespace <ns>', 'namespace (env ARCADE_ARGO_NAMESPACE)')
+    .option('--image <image>', 'Arc runner image (env ARCADE_JOB_IMAGE)')
+    .option(
+      '--service-account <name>',
+      'service account of the runs (env ARCADE_JOB_SERVICE_ACCOUNT)'
+    )
+    .action(
+      (flags: {
+        name?: string;
+        namespace?: string;
+        image?: string;
+        serviceAccount?: string;
+      }) => {
+        const { argo } = loadSettings(ctx.env, ctx.cwd);
+        const manifest = workflowTemplate({
+          templateName: flags.name ?? argo.templateName,
+          namespace: flags.namespace ?? argo.namespace,
+          image: flags.image ?? argo.image,
+          serviceAccount: flags.serviceAccount ?? argo.serviceAccount
+        });
+        ctx.output.line(JSON.stringify(manifest, null, 2));
+      }
+    );
+}
+
 /** `arcade schedule …` */
 export function scheduleCommand(ctx: CliContext): Command {
   const command = new Command('schedule')
     .description('Argo schedules of published notebooks')
     .addCommand(createCommand(ctx))
-    .addCommand(applyCommand(ctx));
+    .addCommand(applyCommand(ctx))
+    .addCommand(templateCommand(ctx));
   for (const sub of nameCommands(ctx)) {
     command.addCommand(sub);
   }

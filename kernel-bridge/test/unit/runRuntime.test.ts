@@ -63,6 +63,28 @@ describe('arcRuntime', () => {
     ).toBe('/env/*');
   });
 
+  it("fills a relocatable kernelspec's {resource_dir} with its folder", () => {
+    const kernels = path.join(root, 'relocatable');
+    mkdirSync(path.join(kernels, 'arc'), { recursive: true });
+    writeFileSync(
+      path.join(kernels, 'arc', 'kernel.json'),
+      JSON.stringify({
+        argv: ['java'],
+        metadata: {
+          arcade: {
+            arcClasspath:
+              '{resource_dir}/../../arc/jars/*:{resource_dir}/../../arc/plugins/*'
+          }
+        }
+      })
+    );
+    const settings = { ...s3, kernelspecDirs: [kernels] };
+    const dir = path.join(kernels, 'arc');
+    expect(arcRuntime({}, settings, null).classpath).toBe(
+      `${dir}/../../arc/jars/*:${dir}/../../arc/plugins/*`
+    );
+  });
+
   it('uses the checkout jars and plugins, state dir and the S3 endpoint', () => {
     const runtime = arcRuntime({ ARCADE_STATE_DIR: '/state' }, s3, root);
     expect(runtime.classpath).toBe(
