@@ -38,7 +38,7 @@ DEMO_PORT ?= 8888
 DEMO_WORKSPACE := $(STATE)/workspace
 
 .PHONY: build venv npm bridge extension install chromium minio argo-tools arc-jars kernel sample-data \
-        lint test test-unit test-integration test-ui test-deploy terraform checkov image-files image-venv screenshot demo stack-up stack-down bench clean distclean
+        lint test test-unit test-integration test-ui test-deploy terraform checkov image-files image-venv helm helm-template-file screenshot demo stack-up stack-down bench clean distclean
 
 # ---------------------------------------------------------------- set-up
 
@@ -215,21 +215,52 @@ $(CACHE)/checkov/.installed:
 terraform: $(TOFU)
 checkov: $(CACHE)/checkov/.installed
 
+# Helm from the Go module proxy (no replace directives: `go install` works), and the Argo Workflows
+# chart from argo-helm's module at the commit whose chart 1.0.14 ships Argo Workflows v4.0.5, the
+# version argo-validate is built on. (zero-to-jupyterhub's chart is not served to this machine.)
+HELM_VERSION := v3.22.0
+HELM := $(CACHE)/bin/helm-$(HELM_VERSION)
+ARGO_HELM_VERSION := v0.0.0-20260528154508-f3aa47cc5f11
+ARGO_CHART := $(CACHE)/helm/argo-workflows-1.0.14
+
+$(HELM):
+	rm -rf $(CACHE)/helm-build && mkdir -p $(CACHE)/helm-build $(CACHE)/bin
+	GOBIN=$(CACHE)/helm-build GOFLAGS=-mod=mod go install -trimpath \
+	  -ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$(HELM_VERSION)" helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+	mv $(CACHE)/helm-build/helm $@ && rm -rf $(CACHE)/helm-build
+
+$(ARGO_CHART)/Chart.yaml:
+	src=$$(go mod download -json github.com/argoproj/argo-helm@$(ARGO_HELM_VERSION) | \
+	  python3 -c 'import json, sys; d = json.load(sys.stdin); sys.exit(d["Error"]) if d.get("Error") else print(d["Dir"])') && \
+	  rm -rf $(ARGO_CHART) && mkdir -p $(dir $(ARGO_CHART)) && cp -r "$$src/charts/argo-workflows" $(ARGO_CHART)
+	chmod -R u+w $(ARGO_CHART)
+	grep -q '^appVersion: v4.0.5$$' $@
+
+helm: $(HELM) $(ARGO_CHART)/Chart.yaml
+
+# The arcade chart's WorkflowTemplate spec is the bridge's (deploy/helm/tests checks it is current).
+helm-template-file: bridge
+	$(ARCADE) schedule template --name arcade-arc-job --namespace argo --image RUNNER_IMAGE \
+	  --service-account arcade-workflow > deploy/helm/arcade/files/arc-job-template.json
+
 # Terraform formatting and checkov (no failed check; skips are justified inline), the HCL's
 # properties (python-hcl2), and the JupyterHub authenticator against moto's Secrets Manager.
-test-deploy: venv terraform checkov image-venv
+test-deploy: venv terraform checkov image-venv helm
 	TF_CLI_CONFIG_FILE=/dev/null $(TOFU) fmt -check -recursive -diff deploy/terraform
 	$(CACHE)/checkov/bin/checkov -d deploy/terraform --framework terraform --quiet --compact --skip-download
-	$(VENV)/bin/pytest -q deploy/terraform/tests deploy/authenticator/tests deploy/images/tests
+	ARCADE_HELM=$(HELM) ARCADE_ARGO_CHART=$(ARGO_CHART) ARCADE_CHECKOV=$(CACHE)/checkov/bin/checkov \
+	  $(VENV)/bin/pytest -q deploy/terraform/tests deploy/authenticator/tests deploy/images/tests deploy/helm/tests
 
 # The build contexts of deploy/images: exactly the files each Dockerfile copies (jars hard-linked
 # from the cache); deploy/images/build.sh builds and pushes the images from them.
 IMAGES := $(CACHE)/images
 NOTEBOOK_FILES := $(IMAGES)/notebook
 RUNNER_FILES := $(IMAGES)/runner
+HUB_FILES := $(IMAGES)/hub
 
 image-files: install kernel argo-tools
-	rm -rf $(NOTEBOOK_FILES) $(RUNNER_FILES)
+	rm -rf $(NOTEBOOK_FILES) $(RUNNER_FILES) $(HUB_FILES)
+	$(VENV)/bin/pip wheel --quiet --no-deps --no-build-isolation --wheel-dir $(HUB_FILES)/wheels ./deploy/authenticator
 	mkdir -p $(NOTEBOOK_FILES)/wheels $(NOTEBOOK_FILES)/arcade/bin $(NOTEBOOK_FILES)/arcade/arc/{jars,kernel,plugins} \
 	         $(NOTEBOOK_FILES)/arcade/argo $(NOTEBOOK_FILES)/src/argo-validate
 	$(VENV)/bin/pip wheel --quiet --no-deps --no-build-isolation --wheel-dir $(NOTEBOOK_FILES)/wheels .

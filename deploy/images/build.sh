@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # deploy/images/build.sh REGISTRY TAG — builds Arcade's images for linux/arm64 and linux/amd64 with
-# docker buildx and pushes them as REGISTRY/notebook:TAG and REGISTRY/arc-runner:TAG (REGISTRY is
+# docker buildx and pushes them as REGISTRY/notebook:TAG, REGISTRY/arc-runner:TAG and REGISTRY/hub:TAG (REGISTRY is
 # the `ecr_registry` output of deploy/terraform, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/arcade).
 # The build contexts are the file sets `make image-files` assembles. The ECR repositories refuse to
 # overwrite a tag, so use a new TAG (the commit) for every build. Used by the GitHub Actions workflow
@@ -18,7 +18,7 @@ output=--push
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 make -C "$root" image-files
-for pair in notebook:notebook runner:arc-runner; do
+for pair in notebook:notebook runner:arc-runner hub:hub; do
   dir=${pair%%:*} repository=${pair#*:}
   echo "Building $registry/$repository:$tag for $platforms"
   docker buildx build "$output" --platform "$platforms" \

@@ -136,7 +136,7 @@ module "bucket_athena_results" {
 # ---------------------------------------------------------------- ECR
 
 resource "aws_ecr_repository" "this" {
-  for_each             = toset(["notebook", "arc-runner"])
+  for_each             = toset(["notebook", "arc-runner", "hub"])
   name                 = "${var.name}/${each.key}"
   image_tag_mutability = "IMMUTABLE"
   image_scanning_configuration {

@@ -24,7 +24,7 @@ output "buckets" {
 }
 
 output "ecr_repositories" {
-  description = "Repository URLs for the notebook and Arc runner images."
+  description = "Repository URLs for the notebook, Arc runner and hub images."
   value       = { for k, r in aws_ecr_repository.this : k => r.repository_url }
 }
 
@@ -61,4 +61,15 @@ output "kms_key_arn" {
 output "ecr_registry" {
   description = "Where deploy/images/build.sh pushes the images: <account>.dkr.ecr.<region>.amazonaws.com/<name>."
   value       = "${split("/", aws_ecr_repository.this["notebook"].repository_url)[0]}/${var.name}"
+}
+
+output "helm_settings" {
+  description = "What deploy/helm/values_from_terraform.py needs beside the outputs above."
+  value = {
+    region           = var.region
+    namespaces       = var.namespaces
+    service_accounts = var.service_accounts
+    hub_node_port    = var.hub_node_port
+    artifact_prefix  = var.artifact_prefix
+  }
 }

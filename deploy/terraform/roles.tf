@@ -181,3 +181,92 @@ module "cluster_autoscaler_role" {
   service_account   = "cluster-autoscaler"
   policy_json       = data.aws_iam_policy_document.cluster_autoscaler.json
 }
+
+# ---------------------------------------------------------------- EBS CSI driver
+
+# The EBS CSI driver (an EKS add-on) provisions the users' home volumes (deploy/helm's gp3 StorageClass,
+# encrypted with the customer key). It may only touch volumes and snapshots it tagged itself.
+data "aws_iam_policy_document" "ebs_csi" {
+  statement {
+    sid = "Describe"
+    actions = [
+      "ec2:DescribeAvailabilityZones", "ec2:DescribeInstances", "ec2:DescribeSnapshots",
+      "ec2:DescribeTags", "ec2:DescribeVolumes", "ec2:DescribeVolumesModifications",
+    ]
+    resources = ["*"] # read-only calls without resource-level permissions
+    #checkov:skip=CKV_AWS_356:these Describe calls take no resource ARNs (IAM service authorization reference)
+  }
+  statement {
+    sid       = "CreateTaggedVolumes"
+    actions   = ["ec2:CreateVolume", "ec2:CreateSnapshot"]
+    resources = ["arn:${local.partition}:ec2:${var.region}:${local.account}:volume/*", "arn:${local.partition}:ec2:${var.region}::snapshot/*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/ebs.csi.aws.com/cluster"
+      values   = ["true"]
+    }
+  }
+  statement {
+    sid       = "TagOnCreate"
+    actions   = ["ec2:CreateTags"]
+    resources = ["arn:${local.partition}:ec2:${var.region}:${local.account}:volume/*", "arn:${local.partition}:ec2:${var.region}::snapshot/*"]
+    condition {
+      test     = "StringEquals"
+      variable = "ec2:CreateAction"
+      values   = ["CreateVolume", "CreateSnapshot"]
+    }
+  }
+  statement {
+    sid = "OwnVolumes"
+    actions = [
+      "ec2:AttachVolume", "ec2:DetachVolume", "ec2:ModifyVolume", "ec2:DeleteVolume", "ec2:DeleteSnapshot",
+    ]
+    resources = [
+      "arn:${local.partition}:ec2:${var.region}:${local.account}:volume/*",
+      "arn:${local.partition}:ec2:${var.region}::snapshot/*",
+    ]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/ebs.csi.aws.com/cluster"
+      values   = ["true"]
+    }
+  }
+  statement {
+    sid       = "AttachToNodes"
+    actions   = ["ec2:AttachVolume", "ec2:DetachVolume"]
+    resources = ["arn:${local.partition}:ec2:${var.region}:${local.account}:instance/*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/eks:cluster-name"
+      values   = [var.name]
+    }
+  }
+  statement {
+    sid       = "KeyForVolumes"
+    actions   = ["kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*", "kms:DescribeKey"]
+    resources = [aws_kms_key.arcade.arn]
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+}
+
+module "ebs_csi_role" {
+  source            = "./modules/irsa_role"
+  name              = "${var.name}-ebs-csi"
+  oidc_provider_arn = local.oidc.provider_arn
+  oidc_issuer       = local.oidc.issuer
+  namespace         = "kube-system"
+  service_account   = "ebs-csi-controller-sa"
+  policy_json       = data.aws_iam_policy_document.ebs_csi.json
+}
+
+resource "aws_eks_addon" "ebs_csi" {
+  cluster_name                = module.eks.cluster_name
+  addon_name                  = "aws-ebs-csi-driver"
+  service_account_role_arn    = module.ebs_csi_role.arn
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}

@@ -179,6 +179,7 @@ def test_each_role_trusts_exactly_one_service_account():
         "workflow_role",
         "hub_role",
         "cluster_autoscaler_role",
+        "ebs_csi_role",
     }
     accounts = set()
     for name, body in roles.items():

@@ -11,6 +11,7 @@ import {
   type ScheduleSpec,
   type ScheduleTarget
 } from 'arcade-engine';
+import { isDeepStrictEqual } from 'node:util';
 import { stringify } from 'yaml';
 import type { Env, Settings } from '../config';
 import type { PublishService } from '../publish/service';
@@ -57,6 +58,11 @@ export function versionUri(layout: Layout, commit: string): string {
       ? layout.project
       : `${layout.prefix}/${layout.project}`;
   return `s3a://${layout.bucket}/${base}/versions/${commit}/`;
+}
+
+/** A JSON value without undefined members, as it comes back from a server. */
+function plain(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
 
 export class ScheduleService {
@@ -199,14 +205,38 @@ export class ScheduleService {
     });
   }
 
-  /** Arcade's WorkflowTemplate, as generated. */
-  #ensureTemplate(manifest: Manifest): Promise<WorkflowTemplate> {
+  /**
+   * Arcade's WorkflowTemplate, as generated. On a cluster the operator's
+   * Helm release (deploy/helm/arcade) installs the same template: when the
+   * cluster's spec already is the generated one nothing is written, and an
+   * update keeps the labels and annotations it finds (Helm's ownership).
+   */
+  async #ensureTemplate(manifest: Manifest): Promise<WorkflowTemplate> {
     const client = this.client();
     const template = manifest as unknown as WorkflowTemplate;
-    return this.#upsert(template, {
-      get: () => client.getWorkflowTemplate(template.metadata.name ?? ''),
-      update: next => client.updateWorkflowTemplate(next),
-      create: next => client.createWorkflowTemplate(next)
+    let current: WorkflowTemplate;
+    try {
+      current = await client.getWorkflowTemplate(template.metadata.name ?? '');
+    } catch (error) {
+      if (error instanceof ArcadeError && error.code === 'not_found') {
+        return client.createWorkflowTemplate(template);
+      }
+      throw error;
+    }
+    if (isDeepStrictEqual(plain(current.spec), plain(template.spec))) {
+      return current;
+    }
+    return client.updateWorkflowTemplate({
+      ...template,
+      metadata: {
+        ...template.metadata,
+        labels: { ...current.metadata.labels, ...template.metadata.labels },
+        annotations: {
+          ...current.metadata.annotations,
+          ...template.metadata.annotations
+        },
+        resourceVersion: current.metadata.resourceVersion
+      }
     });
   }
 

@@ -18,7 +18,14 @@ import type {
   ScheduleCreatedResponse,
   SchedulesResponse
 } from 'arcade-engine';
+import { loadSettings } from '../../src/config';
 import { GitService } from '../../src/git/service';
+import {
+  ArgoClient,
+  type WorkflowTemplate
+} from '../../src/schedule/argo/client';
+import { ArgoToken } from '../../src/schedule/argo/token';
+import { workflowTemplate } from '../../src/schedule/manifests';
 import { arcade } from './helpers';
 import { bridgeClient, startServe, stop } from './serveHelpers';
 import { plainGit, startStack, type Stack } from './stack';
@@ -167,12 +174,33 @@ describe('the schedule dialog and the runs panel through the bridge', () => {
     }
     expect(existsSync(path.join(repoDir, 'schedules'))).toBe(false);
 
+    // The operator's Helm release installed the template (deploy/helm/arcade).
+    const argo = loadSettings(stack.env).argo;
+    const token = new ArgoToken(stack.env);
+    const argoClient = new ArgoClient({
+      baseUrl: argo.url ?? '',
+      namespace: argo.namespace,
+      token: () => token.get()
+    });
+    const generated = workflowTemplate(argo) as unknown as WorkflowTemplate;
+    const helmOwned = { 'meta.helm.sh/release-name': 'arcade' };
+    const installed = await argoClient.createWorkflowTemplate({
+      ...generated,
+      metadata: { ...generated.metadata, annotations: helmOwned }
+    });
+
     const created = await call<ScheduleCreatedResponse>(
       'POST',
       '/api/schedule',
       { repo: REPO, spec: spec(), version: commit }
     );
     expect(created.status).toBe(200);
+    // Its spec is the one the bridge generates: left as it is, Helm's marks kept.
+    const template = await argoClient.getWorkflowTemplate(argo.templateName);
+    expect(template.metadata.resourceVersion).toBe(
+      installed.metadata.resourceVersion
+    );
+    expect(template.metadata.annotations).toEqual(helmOwned);
     expect(created.json).toMatchObject({
       file: 'schedules/orders-nightly.yaml',
       version: commit,
