@@ -38,7 +38,7 @@ DEMO_PORT ?= 8888
 DEMO_WORKSPACE := $(STATE)/workspace
 
 .PHONY: build venv npm bridge extension install chromium minio argo-tools arc-jars kernel sample-data \
-        lint test test-unit test-integration test-ui test-deploy terraform checkov image-files image-venv helm helm-template-file screenshot demo stack-up stack-down bench clean distclean
+        lint test test-unit test-integration test-ui test-deploy terraform checkov image-files image-venv helm helm-template-file hub-files hub test-hub screenshot demo stack-up stack-down bench clean distclean
 
 # ---------------------------------------------------------------- set-up
 
@@ -185,7 +185,7 @@ test-ui: install chromium ui-tests/node_modules/.installed kernel minio argo-too
 screenshot: install chromium ui-tests/node_modules/.installed
 	cd ui-tests && npm run screenshot
 
-test: lint test-unit test-integration test-ui test-deploy
+test: lint test-unit test-integration test-ui test-deploy test-hub
 
 # ---------------------------------------------------------------- deploy/
 
@@ -294,6 +294,40 @@ image-venv: image-files
 	python3 -m venv $(IMAGES)/notebook-venv
 	$(IMAGES)/notebook-venv/bin/pip install --quiet --no-compile -r $(NOTEBOOK_FILES)/requirements.txt $(NOTEBOOK_FILES)/wheels/*.whl
 	$(IMAGES)/notebook-venv/bin/jupyter labextension list 2>&1 | grep -q 'jupyterlab-arcade.*enabled.*OK'
+
+# ---------------------------------------------------------------- make hub
+
+# A real JupyterHub here (deploy/hub-local): JupyterHub 5.5.0 (zero-to-jupyterhub 4.4.0's) with Arcade's
+# authenticator in a venv of its own, configurable-http-proxy from npm, moto's Secrets Manager server,
+# and single-user servers started from the notebook image's file set (Argo's validator built from it).
+HUB := $(CACHE)/hub
+HUB_VENV := $(HUB)/venv
+HUB_PORT ?= 8100
+HUB_CHP := deploy/hub-local/node_modules/.bin/configurable-http-proxy
+HUB_ARGS = --hub-venv $(HUB_VENV) --notebook $(HUB)/notebook --notebook-venv $(IMAGES)/notebook-venv \
+           --chp $(HUB_CHP) --moto $(VENV)/bin/moto_server
+
+$(HUB_VENV)/.installed: deploy/authenticator/pyproject.toml $(shell find deploy/authenticator/arcade_hub_auth -name '*.py')
+	rm -rf $(HUB_VENV) && python3 -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/pip install --quiet jupyterhub==5.5.0 ./deploy/authenticator
+	touch $@
+
+deploy/hub-local/node_modules/.installed: deploy/hub-local/package-lock.json
+	cd deploy/hub-local && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+hub-files: image-venv $(HUB_VENV)/.installed deploy/hub-local/node_modules/.installed
+	rm -rf $(HUB)/notebook && mkdir -p $(HUB) && cp -al $(NOTEBOOK_FILES) $(HUB)/notebook
+	mkdir -p $(HUB)/notebook/arcade/argo/bin
+	cd $(HUB)/notebook/src/argo-validate && go build -mod=readonly -trimpath -o ../../arcade/argo/bin/argo-validate .
+
+hub: venv hub-files
+	$(PY) deploy/hub-local/run.py --state $(STATE)/hub --port $(HUB_PORT) $(HUB_ARGS)
+
+# The real hub over HTTP (pytest) and in Chromium (Playwright, ui-tests/hub).
+test-hub: venv hub-files chromium ui-tests/node_modules/.installed
+	$(VENV)/bin/pytest -q deploy/hub-local/tests
+	cd ui-tests && CI=1 npx playwright test -c playwright.hub.config.js
 
 # ---------------------------------------------------------------- demo
 

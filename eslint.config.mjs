@@ -16,6 +16,7 @@ export default tseslint.config(
       'ui-tests/node_modules',
       'ui-tests/test-results',
       'ui-tests/playwright-report',
+      'ui-tests/playwright-report-hub',
       '**/*.d.ts'
     ]
   },

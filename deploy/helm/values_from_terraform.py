@@ -107,6 +107,7 @@ def values(outputs: dict[str, Any], tag: str) -> dict[str, dict[str, Any]]:
                 "workgroup": outputs["athena_workgroup"],
                 "output": f"s3://{buckets['athena_results']}/results/",
             },
+            "gitTokenSecretId": settings["git_token_secret"],
             "jobVariables": {"ETL_CONF_LAKE": f"s3a://{buckets['lake']}/lake"},
         },
         "storageClass": {"kmsKeyArn": outputs["kms_key_arn"]},

@@ -71,5 +71,6 @@ output "helm_settings" {
     service_accounts = var.service_accounts
     hub_node_port    = var.hub_node_port
     artifact_prefix  = var.artifact_prefix
+    git_token_secret = aws_secretsmanager_secret.git_token.name
   }
 }

@@ -79,6 +79,7 @@ def terraform_outputs() -> dict:
             "service_accounts": TF_VARIABLES["service_accounts"]["default"],
             "hub_node_port": TF_VARIABLES["hub_node_port"]["default"],
             "artifact_prefix": TF_VARIABLES["artifact_prefix"]["default"],
+            "git_token_secret": "arcade/git-token",
         },
     }
     return {name: {"value": v, "type": "any", "sensitive": False} for name, v in values.items()}
@@ -246,6 +247,7 @@ def test_settings_reach_the_notebooks_and_roles_their_service_accounts(rendered,
     assert data["ARCADE_ARGO_URL"] == "http://argo-workflows-server.argo.svc:2746"
     assert data["ARCADE_ATHENA_OUTPUT"] == "s3://arcade-athena-results-123456789012/results/"
     assert data["ETL_CONF_LAKE"] == "s3a://arcade-lake-123456789012/lake"
+    assert data["ARCADE_GIT_TOKEN_SECRET_ID"] == "arcade/git-token"
     assert not any(k in data for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"))
     accounts = {
         (d["metadata"]["namespace"], d["metadata"]["name"]): d["metadata"].get("annotations", {})

@@ -291,6 +291,9 @@ def test_notebook_entrypoint_serves_arcade_and_runs_sql_in_the_arc_kernel(scratc
         assert reply["status"] == "ok", outputs
         html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
         assert "answer" in html and "42" in html, outputs
+        # Shut the kernel down through the server (stopping the server alone may leave its JVM).
+        stopped = session.delete(f"http://{base}/api/kernels/{kernel.json()['id']}", timeout=120)
+        assert stopped.status_code == 204
     finally:
         server.terminate()
         try:

@@ -17,7 +17,7 @@ export interface RunResult {
 /** Runs `bin/arcade …` to completion. */
 export function arcade(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}
 ): Promise<RunResult> {
   return run(BIN, args, options);
 }
@@ -25,7 +25,7 @@ export function arcade(
 export function run(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}
 ): Promise<RunResult> {
   return new Promise(resolve => {
     execFile(
@@ -34,7 +34,7 @@ export function run(
       {
         env: options.env ?? process.env,
         cwd: options.cwd,
-        timeout: 120000,
+        timeout: options.timeoutMs ?? 120000,
         maxBuffer: 16 * 1024 * 1024
       },
       (error, stdout, stderr) => {

@@ -105,9 +105,11 @@ describe('the sample pipeline on the local Argo service', () => {
       stderr: ''
     });
     const { name } = JSON.parse(submitted.stdout) as { name: string };
+    // Three Arc jobs (two at once) on two cores: minutes when the machine is busy.
     const followed = await arcade(['runs', 'logs', name, '-f'], {
       cwd: project,
-      env
+      env,
+      timeoutMs: 480_000
     });
     expect(followed.code).toBe(0);
     const run = JSON.parse(
