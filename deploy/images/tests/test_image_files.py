@@ -336,6 +336,7 @@ def _job_arguments(template: dict, parameters: dict[str, str], paths: list[tuple
     def fill(text: str) -> str:
         text = re.sub(r"\{\{inputs\.parameters\.(\w+)\}\}", lambda m: values[m.group(1)], text)
         text = text.replace("{{workflow.serviceAccountName}}", "arcade-workflow")
+        text = text.replace("{{workflow.namespace}}", "argo")
         # Kubernetes fills $(POD_IP) from the container's env before the command runs.
         text = text.replace("$(POD_IP)", "127.0.0.1")
         for inside, here in paths:
@@ -345,6 +346,7 @@ def _job_arguments(template: dict, parameters: dict[str, str], paths: list[tuple
         return text
 
     command = [fill(part) for part in step["container"]["command"] + step["container"]["args"]]
+    assert not [part for part in command if "{{" in part], "every Argo variable filled"
     assert "--master" in command
     master = command.index("--master") + 1
     assert command[master].startswith("k8s://")
@@ -410,6 +412,8 @@ def test_runner_spark_submit_runs_the_templates_arc_job(scratch):
     }
     command = _job_arguments(template, parameters, paths)
     assert command[0] == str(runner / "spark" / "bin" / "spark-submit")
+    # On the cluster Spark starts the executors in the run's own namespace.
+    assert "spark.kubernetes.namespace=argo" in command
     env = {
         **_image_environment(job_dir, []),
         # The Dockerfile's ENV, with /opt/spark where the file set is.
@@ -453,3 +457,47 @@ def test_ci_definitions_build_both_images_for_both_architectures_without_stored_
     assert any(c.startswith("deploy/images/build.sh ") for c in commands)
     for text in (json.dumps(workflow), json.dumps(spec)):
         assert "AWS_SECRET_ACCESS_KEY" not in text and "secrets." not in text
+
+
+def test_runner_entrypoint_starts_executors_as_the_driver_describes_them(tmp_path):
+    """Spark's driver starts executor pods with `executor` and SPARK_* variables (no cluster here:
+    a stand-in `java` records the command the entry point would run)."""
+    java_home = tmp_path / "jdk"
+    (java_home / "bin").mkdir(parents=True)
+    record = tmp_path / "command.txt"
+    (java_home / "bin" / "java").write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {record}\n')
+    (java_home / "bin" / "java").chmod(0o755)
+    entrypoint = FILES / "runner" / "spark" / "entrypoint.sh"
+    described = {
+        "SPARK_DRIVER_URL": "spark://CoarseGrainedScheduler@10.0.0.5:7078",
+        "SPARK_EXECUTOR_ID": "3",
+        "SPARK_EXECUTOR_CORES": "2",
+        "SPARK_EXECUTOR_MEMORY": "8g",
+        "SPARK_APPLICATION_ID": "spark-application-1",
+        "SPARK_EXECUTOR_POD_IP": "10.0.0.9",
+        "SPARK_EXECUTOR_POD_NAME": "arc-job-exec-3",
+        "SPARK_JAVA_OPT_1": "-Dsecond=2",
+        "SPARK_JAVA_OPT_0": "-Dfirst=1",
+        "SPARK_JAVA_OPT_10": "-Dtenth=10",
+    }
+    env = {"PATH": "/usr/bin:/bin", "JAVA_HOME": str(java_home), "SPARK_HOME": "/opt/spark"}
+    done = subprocess.run([entrypoint, "executor"], env={**env, **described}, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    args = record.read_text().splitlines()
+    assert "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED" in args
+    options = [a for a in args if a.startswith("-D")]
+    assert options == ["-Dfirst=1", "-Dsecond=2", "-Dtenth=10"], "in the driver's order"
+    assert args[args.index("-cp") + 1] == "/opt/spark/conf:/opt/spark/jars/*"
+    main = args.index("org.apache.spark.scheduler.cluster.k8s.KubernetesExecutorBackend")
+    assert args[main + 1 :] == [
+        "--driver-url", described["SPARK_DRIVER_URL"], "--executor-id", "3", "--cores", "2",
+        "--app-id", "spark-application-1", "--hostname", "10.0.0.9", "--resourceProfileId", "0",
+        "--podName", "arc-job-exec-3",
+    ]  # fmt: skip
+    assert "-Xmx8g" in args and "-Xms8g" in args
+    # Without the driver's description it says so; any other command runs as given.
+    missing = {k: v for k, v in described.items() if k != "SPARK_DRIVER_URL"}
+    refused = subprocess.run([entrypoint, "executor"], env={**env, **missing}, capture_output=True)
+    assert refused.returncode == 2 and b"SPARK_DRIVER_URL is not set" in refused.stderr
+    echoed = subprocess.run([entrypoint, "echo", "as given"], env=env, capture_output=True)
+    assert echoed.stdout == b"as given\n"

@@ -237,6 +237,9 @@ export function workflowTemplate(
               `spark.kubernetes.executor.node.selector.${CAPACITY_LABEL}=${input('capacityType')}`,
               '--conf',
               'spark.kubernetes.authenticate.driver.serviceAccountName={{workflow.serviceAccountName}}',
+              // Executors in the run's namespace (Spark's default is "default").
+              '--conf',
+              'spark.kubernetes.namespace={{workflow.namespace}}',
               LAUNCHER_JAR,
               `--etl.config.uri=${input('configUri')}`,
               `--etl.config.environment=${input('environment')}`,
