@@ -332,13 +332,19 @@ def _job_arguments(template: dict, parameters: dict[str, str], paths: list[tuple
     step = template["spec"]["templates"][0]
     defaults = {p["name"]: p.get("value") for p in step["inputs"]["parameters"]}
     values = {**defaults, **parameters}
+    # What the downward API gives the step's env; a $(NAME) it does not declare stays literal.
+    fields = {"status.podIP": "127.0.0.1", "metadata.name": "arc-job-step-pod"}
+    pod_env = {
+        e["name"]: fields[e["valueFrom"]["fieldRef"]["fieldPath"]] for e in step["container"]["env"]
+    }
 
     def fill(text: str) -> str:
         text = re.sub(r"\{\{inputs\.parameters\.(\w+)\}\}", lambda m: values[m.group(1)], text)
         text = text.replace("{{workflow.serviceAccountName}}", "arcade-workflow")
         text = text.replace("{{workflow.namespace}}", "argo")
-        # Kubernetes fills $(POD_IP) from the container's env before the command runs.
-        text = text.replace("$(POD_IP)", "127.0.0.1")
+        # Kubernetes fills $(NAME) from the container's env before the command runs.
+        for name, value in pod_env.items():
+            text = text.replace(f"$({name})", value)
         for inside, here in paths:
             text = text.replace(f"//{inside}/", f"//{here}/")
             if text.startswith(f"{inside}/"):
@@ -347,6 +353,7 @@ def _job_arguments(template: dict, parameters: dict[str, str], paths: list[tuple
 
     command = [fill(part) for part in step["container"]["command"] + step["container"]["args"]]
     assert not [part for part in command if "{{" in part], "every Argo variable filled"
+    assert not [part for part in command if "$(" in part], "every $(NAME) is in the step's env"
     assert "--master" in command
     master = command.index("--master") + 1
     assert command[master].startswith("k8s://")

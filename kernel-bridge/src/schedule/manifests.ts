@@ -240,6 +240,10 @@ export function workflowTemplate(
               // Executors in the run's namespace (Spark's default is "default").
               '--conf',
               'spark.kubernetes.namespace={{workflow.namespace}}',
+              // The driver owns its executor pods, so Kubernetes deletes them with
+              // the step's pod when a run ends or is stopped.
+              '--conf',
+              'spark.kubernetes.driver.pod.name=$(POD_NAME)',
               LAUNCHER_JAR,
               `--etl.config.uri=${input('configUri')}`,
               `--etl.config.environment=${input('environment')}`,
@@ -251,6 +255,10 @@ export function workflowTemplate(
               {
                 name: 'POD_IP',
                 valueFrom: { fieldRef: { fieldPath: 'status.podIP' } }
+              },
+              {
+                name: 'POD_NAME',
+                valueFrom: { fieldRef: { fieldPath: 'metadata.name' } }
               }
             ]
           }
