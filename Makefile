@@ -321,8 +321,10 @@ hub-files: image-venv $(HUB_VENV)/.installed deploy/hub-local/node_modules/.inst
 	mkdir -p $(HUB)/notebook/arcade/argo/bin
 	cd $(HUB)/notebook/src/argo-validate && go build -mod=readonly -trimpath -o ../../arcade/argo/bin/argo-validate .
 
+# HUB_OPTIONS: more of run.py's options, e.g. HUB_OPTIONS="--users my-users.json --cache-ttl 10".
+HUB_OPTIONS ?=
 hub: venv hub-files
-	$(PY) deploy/hub-local/run.py --state $(STATE)/hub --port $(HUB_PORT) $(HUB_ARGS)
+	$(PY) deploy/hub-local/run.py --state $(STATE)/hub --port $(HUB_PORT) $(HUB_ARGS) $(HUB_OPTIONS)
 
 # The real hub over HTTP (pytest) and in Chromium (Playwright, ui-tests/hub).
 test-hub: venv hub-files chromium ui-tests/node_modules/.installed
