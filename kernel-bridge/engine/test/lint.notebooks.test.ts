@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lintNotebook } from '../src/lint';
 import { DEFECT_NOTEBOOKS, DEFECTS, notebookFiles } from './helpers';
-import { ENVIRONMENTS, SAMPLES, defectLint, only } from './lintHelpers';
+import { ENVIRONMENTS, defectLint, only } from './lintHelpers';
+
+const SAMPLES = path.resolve(__dirname, '../../../sample-workspace/notebooks');
 
 describe('lint: the defect notebooks (defects Arc jobs ship)', () => {
   it('has every defect notebook', () => {

@@ -1,14 +1,9 @@
 /** Helpers shared by the lint tests. */
-import path from 'node:path';
 import { lintNotebook } from '../src/lint';
 import type { LintDiagnostic } from '../src/types';
 import { DEFECT_NOTEBOOKS, defect, notebook } from './helpers';
 
 export const ENVIRONMENTS = ['dev', 'test', 'prod'];
-export const SAMPLES = path.resolve(
-  __dirname,
-  '../../../sample-workspace/notebooks'
-);
 
 export function lint(cells: string[]): LintDiagnostic[] {
   return lintNotebook(notebook(cells), {

@@ -6,14 +6,9 @@ import {
   StageOptionsError,
   writeStageOptions
 } from '../src/options';
-import type {
-  JsonObject,
-  JsonValue,
-  OptionValue,
-  StageOptions
-} from '../src/types';
+import type { JsonObject, JsonValue, OptionValue } from '../src/types';
 import { DEFECT_NOTEBOOKS, DEFECTS, random } from './helpers';
-import { changedSpan } from './optionsHelpers';
+import { changedSpan, formOptions } from './optionsHelpers';
 
 const REPO = path.resolve(__dirname, '../../..');
 
@@ -133,13 +128,7 @@ describe('property: edits made through the form compile to exactly the edited va
           return;
         }
         const source = cell.source.join('');
-        let options: StageOptions | null;
-        try {
-          options = readStageOptions(source);
-        } catch (error) {
-          expect(error).toBeInstanceOf(StageOptionsError);
-          return;
-        }
+        const options = formOptions(source);
         if (options === null) {
           return;
         }

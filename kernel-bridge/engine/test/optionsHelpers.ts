@@ -13,6 +13,19 @@ import type {
   StageOptions
 } from '../src/types';
 
+/**
+ * A cell's stage options as the form sees them: null for a cell that is not a
+ * stage or one the form cannot edit (it holds two stages, and says why).
+ */
+export function formOptions(source: string): StageOptions | null {
+  try {
+    return readStageOptions(source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(StageOptionsError);
+    return null;
+  }
+}
+
 /** The stage Arc makes of one cell. */
 export function stage(source: string): JsonObject {
   const compiled = compileNotebookJson({

@@ -9,9 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   compileNotebookJson,
-  readStageOptions,
   STAGE_KEYS,
-  StageOptionsError,
   writeStageOptions,
   type CompileResponse,
   type OptionValue,
@@ -28,6 +26,7 @@ import {
   sameValue,
   type ArcResult
 } from './helpers';
+import { formOptions } from '../../engine/test/optionsHelpers';
 
 const REPO = path.resolve(__dirname, '../../..');
 const WORKSPACE = path.join(REPO, 'sample-workspace');
@@ -154,14 +153,7 @@ function editNotebook(original: string, dir: string): EditedNotebook {
       return;
     }
     const source = cell.source.join('');
-    let options: StageOptions | null;
-    try {
-      options = readStageOptions(source);
-    } catch (error) {
-      // A cell with two stages: the form shows why it cannot edit it.
-      expect(error).toBeInstanceOf(StageOptionsError);
-      return;
-    }
+    const options = formOptions(source);
     if (options === null) {
       return;
     }
