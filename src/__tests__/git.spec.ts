@@ -159,6 +159,38 @@ describe('Git panel', () => {
   });
 });
 
+describe('Git model', () => {
+  it('drops the answer of a read that started before the one shown', async () => {
+    // A poll tick asks before a push and answers after the refresh that follows it.
+    let answerStale: (value: GitStatusResponse) => void = () => undefined;
+    const answers = [
+      new Promise<GitStatusResponse>(resolve => {
+        answerStale = resolve;
+      }),
+      Promise.resolve(status([], 0))
+    ];
+    const model = new GitModel({
+      status: () => answers.shift() ?? Promise.reject(new Error('no read')),
+      log: () => Promise.resolve({ entries: [] })
+    } as unknown as GitApi);
+    const tick = model.refresh();
+    await model.refresh();
+    expect(model.status?.ahead).toBe(0);
+    answerStale(status([], 1));
+    await tick;
+    expect(model.status?.ahead).toBe(0);
+    // An operation's own answer wins over a read still on its way too.
+    answers.push(
+      new Promise(resolve => setTimeout(() => resolve(status([], 3)), 10))
+    );
+    const late = model.refresh();
+    model.setStatus(status([], 2));
+    await late;
+    expect(model.status?.ahead).toBe(2);
+    model.dispose();
+  });
+});
+
 describe('task progress', () => {
   it('says files and bytes', () => {
     expect(

@@ -100,6 +100,8 @@ export class GitModel implements IArcadeGitModel {
 
   /** Takes a status an operation answered with, without another request. */
   setStatus(status: GitStatusResponse): void {
+    // Newer than any read still on its way: that read's answer is dropped.
+    this._shown = ++this._reads;
     this._status = status;
     this._changed.emit();
   }
@@ -109,18 +111,37 @@ export class GitModel implements IArcadeGitModel {
     Signal.clearData(this);
   }
 
+  /**
+   * Reads status (and history when HEAD moved). Reads overlap — a poll tick
+   * and a refresh after a push — so an answer to a read that started before
+   * the one shown is stale and dropped: it must not bring back, say, the
+   * commits the push just sent.
+   */
   private async _read(): Promise<void> {
+    const read = ++this._reads;
     try {
       const status = await this.api.status();
       // The history (with each commit's files) changes only with HEAD or the repository.
       const key = `${status.repo}@${status.head ?? ''}`;
-      if (key !== this._historyKey) {
-        this._history = (await this.api.log(HISTORY_LENGTH)).entries;
+      const history =
+        key === this._historyKey
+          ? null
+          : (await this.api.log(HISTORY_LENGTH)).entries;
+      if (read < this._shown) {
+        return;
+      }
+      this._shown = read;
+      if (history !== null) {
+        this._history = history;
         this._historyKey = key;
       }
       this._status = status;
       this._error = null;
     } catch (error) {
+      if (read < this._shown) {
+        return;
+      }
+      this._shown = read;
       this._error = toRequestError(error);
       this._status = null;
       this._history = [];
@@ -140,5 +161,8 @@ export class GitModel implements IArcadeGitModel {
   private _historyKey = '';
   private _error: ArcadeRequestError | null = null;
   private _busy = 0;
+  /** Reads started, and the newest whose answer is shown. */
+  private _reads = 0;
+  private _shown = 0;
   private readonly _changed = new Signal<this, void>(this);
 }
